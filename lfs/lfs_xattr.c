@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * lfs_xattr.c - the only place that reads, writes or removes label xattrs
+ * (and so the only label code that needs CAP_SYS_ADMIN for trusted.* and
+ * security.* names).  Works on any descriptor, O_PATH ones included, by
+ * addressing "/proc/self/fd/N" with the following xattr calls: see lfs.h for
+ * why not fgetxattr() or lgetxattr().  Values are encoded and checked by
+ * lfs_name.c.
+ */
+#include "config.h"
+
+#include "lfs/lfs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <sys/xattr.h>
+
+#define LFS_PROC_PATH 32
+
+static int proc_path(int fd, char buf[static LFS_PROC_PATH])
+{
+	if (fd < 0)
+		return -EBADF;
+	snprintf(buf, LFS_PROC_PATH, "/proc/self/fd/%d", fd);
+	return 0;
+}
+
+int lfs_get(const struct cfg_domain *d, int fd, struct lfs_label *out)
+{
+	/* One spare byte: a value longer than any valid one is corrupt. */
+	uint8_t val[LFS_VALUE_MAX + 1];
+	char path[LFS_PROC_PATH];
+	ssize_t n;
+	int rc;
+
+	rc = proc_path(fd, path);
+	if (rc)
+		return rc;
+	n = getxattr(path, d->xattr, val, sizeof(val));
+	if (n < 0)
+		return errno == ERANGE ? -EBADMSG : -errno;
+	return lfs_decode(d, val, (size_t)n, out);
+}
+
+int lfs_get_or_default(const struct cfg_domain *d, int fd,
+		       struct lfs_label *out, bool *is_default)
+{
+	int rc = lfs_get(d, fd, out);
+
+	if (rc == -ENODATA || rc == -EOPNOTSUPP) {
+		lfs_default(d, out);
+		if (is_default)
+			*is_default = true;
+		return 0;
+	}
+	if (is_default)
+		*is_default = false;
+	return rc;
+}
+
+int lfs_set(const struct cfg_domain *d, int fd, const struct lfs_label *l)
+{
+	uint8_t val[LFS_VALUE_MAX];
+	char path[LFS_PROC_PATH];
+	int rc, n;
+
+	if (d->read_only)
+		return -EROFS;
+	rc = lfs_validate(d, l);
+	if (rc)
+		return rc;
+	rc = proc_path(fd, path);
+	if (rc)
+		return rc;
+	n = lfs_encode(d, l, val, sizeof(val));
+	if (n < 0)
+		return n;
+	if (setxattr(path, d->xattr, val, (size_t)n, 0))
+		return -errno;
+	return 0;
+}
+
+int lfs_remove(const struct cfg_domain *d, int fd)
+{
+	char path[LFS_PROC_PATH];
+	int rc;
+
+	if (d->read_only)
+		return -EROFS;
+	rc = proc_path(fd, path);
+	if (rc)
+		return rc;
+	if (removexattr(path, d->xattr))
+		return errno == ENODATA ? 0 : -errno;
+	return 0;
+}

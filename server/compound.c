@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * compound.c - the COMPOUND loop (RFC 8881 §15.1, §16.2).  Protocol rules
+ * that hold for every operation live here, once: minor version, SEQUENCE
+ * position, "only op" rules, the current filehandle requirement, op count
+ * and reply size limits, stopping at the first error, and the slot reply
+ * cache.  Handlers never re-check them.
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "server/compound.h"
+#include "server/limits.h"
+#include "server/srv.h"
+#include "server/state.h"
+
+void cur_obj_release(struct cur_obj *o)
+{
+	if (o->fd >= 0)
+		close(o->fd);
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+}
+
+void cur_obj_copy(struct cur_obj *dst, const struct cur_obj *src)
+{
+	int fd = -1;
+
+	if (dst == src)
+		return;
+	if (src->fd >= 0)
+		fd = fcntl(src->fd, F_DUPFD_CLOEXEC, 0);
+	cur_obj_release(dst);
+	*dst = *src;
+	dst->fd = fd;
+	if (src->fd >= 0 && fd < 0)
+		dst->set = false; /* out of descriptors: act as if no fh */
+}
+
+bool nfs4_dec_stateid4(struct xdr_in *x, struct stateid4 *sid)
+{
+	return xdr_get_u32(x, &sid->seqid) && xdr_get_fixed(x, sid->other, NFS4_OTHER_SIZE);
+}
+
+bool nfs4_enc_stateid4(struct xdr_out *x, const struct stateid4 *sid)
+{
+	return xdr_put_u32(x, sid->seqid) && xdr_put_fixed(x, sid->other, NFS4_OTHER_SIZE);
+}
+
+bool nfs4_dec_bitmap4(struct xdr_in *x, uint32_t *words, uint32_t max, uint32_t *nwords)
+{
+	uint32_t n, i, w;
+
+	if (!xdr_get_u32(x, &n))
+		return false;
+	/* each word takes 4 bytes: a count beyond the data is garbage */
+	if (n > xdr_in_left(x) / 4)
+		return false;
+	for (i = 0; i < max; i++)
+		words[i] = 0;
+	for (i = 0; i < n; i++) {
+		if (!xdr_get_u32(x, &w))
+			return false;
+		if (i < max)
+			words[i] = w;
+	}
+	*nwords = n < max ? n : max;
+	return true;
+}
+
+bool nfs4_enc_bitmap4(struct xdr_out *x, const uint32_t *words, uint32_t nwords)
+{
+	uint32_t i;
+
+	while (nwords > 0 && words[nwords - 1] == 0)
+		nwords--;
+	if (!xdr_put_u32(x, nwords))
+		return false;
+	for (i = 0; i < nwords; i++)
+		if (!xdr_put_u32(x, words[i]))
+			return false;
+	return true;
+}
+
+/* Ops of NFSv4.0 only: valid op numbers, but not in minor version 1+
+ * (RFC 8881 §18: "MUST NOT be used" -> NFS4ERR_NOTSUPP). */
+static bool op_is_v40_only(uint32_t op)
+{
+	return op == OP_OPEN_CONFIRM || op == OP_RENEW || op == OP_SETCLIENTID ||
+	       op == OP_SETCLIENTID_CONFIRM || op == OP_RELEASE_LOCKOWNER;
+}
+
+/* Room an op must find left in the reply before it runs: enough for its
+ * status and a small result, so it can fail cleanly with REP_TOO_BIG. */
+#define OP_MIN_ROOM 128
+
+bool nfs4_compound(struct srv *srv, const struct rpc_call *call, struct xdr_in *args,
+		   struct xdr_out *res)
+{
+	struct compound c;
+	struct xdr_view tag;
+	uint32_t minor, numops, i, opnum = 0, done = 0;
+	size_t res_start, status_pos, count_pos, limit_saved = res->limit;
+	nfsstat4 status = NFS4_OK;
+
+	if (!xdr_get_opaque(args, LNFS_MAX_TAG, &tag) || !xdr_get_u32(args, &minor) ||
+	    !xdr_get_u32(args, &numops))
+		return false;
+
+	res_start = xdr_out_pos(res);
+	status_pos = res_start;
+	xdr_put_u32(res, NFS4_OK);
+	xdr_put_opaque(res, tag.data, tag.len);
+	count_pos = xdr_out_pos(res);
+	xdr_put_u32(res, 0);
+	if (res->overflow)
+		return false;
+
+	/* RFC 8881 §16.2.3: an unsupported minor version gets an empty result */
+	if (minor < 1 || minor > 2) {
+		xdr_set_u32_at(res, status_pos, NFS4ERR_MINOR_VERS_MISMATCH);
+		return true;
+	}
+
+	memset(&c, 0, sizeof(c));
+	c.srv = srv;
+	c.call = call;
+	c.minorversion = minor;
+	c.op_count = numops;
+	c.cur.fd = -1;
+	c.saved.fd = -1;
+	c.snap = srv_snapshot_get(srv);
+	c.exports = c.snap->exports;
+	c.max_ops = LNFS_MAX_OPS;
+	c.max_resp_size = LNFS_MAX_RECORD;
+
+	for (i = 0; i < numops; i++) {
+		const struct nfs4_op_desc *d = NULL;
+		size_t op_pos, st_pos;
+
+		c.op_index = i;
+		if (!xdr_get_u32(args, &opnum)) {
+			/* the op array is shorter than numops */
+			opnum = OP_ILLEGAL;
+			status = NFS4ERR_BADXDR;
+			xdr_put_u32(res, OP_ILLEGAL);
+			xdr_put_u32(res, status);
+			done++;
+			break;
+		}
+		if (opnum < NFS4_OP_MAX && opnum >= OP_ACCESS)
+			d = &nfs4_optab[opnum];
+		if (!d || !d->name || minor < d->minor_min) {
+			/* RFC 8881 §15.2: unknown ops answer OP_ILLEGAL */
+			xdr_put_u32(res, OP_ILLEGAL);
+			xdr_put_u32(res, NFS4ERR_OP_ILLEGAL);
+			status = NFS4ERR_OP_ILLEGAL;
+			done++;
+			break;
+		}
+
+		op_pos = xdr_out_pos(res);
+		if (xdr_out_room(res) < OP_MIN_ROOM) {
+			/* RFC 8881 §2.10.6.4: no room for even a status */
+			status = c.session ? NFS4ERR_REP_TOO_BIG : NFS4ERR_RESOURCE;
+			xdr_truncate(res, op_pos);
+			res->limit = limit_saved;
+			xdr_put_u32(res, opnum);
+			xdr_put_u32(res, status);
+			done++;
+			break;
+		}
+		xdr_put_u32(res, opnum);
+		st_pos = xdr_out_pos(res);
+		xdr_put_u32(res, NFS4_OK);
+		done++;
+
+		/* position rules, RFC 8881 §2.10.6.1, §18.46.3 */
+		if (i == 0 && !(d->flags & OPF_IS_SEQUENCE)) {
+			if (!(d->flags & OPF_FIRST_OK))
+				status = NFS4ERR_OP_NOT_IN_SESSION;
+			else if ((d->flags & OPF_ONLY_OP) && numops != 1)
+				status = NFS4ERR_NOT_ONLY_OP;
+			else
+				status = NFS4_OK;
+		} else if (i > 0 && (d->flags & OPF_IS_SEQUENCE)) {
+			status = NFS4ERR_SEQUENCE_POS;
+		} else if (i > 0 && !c.session) {
+			status = NFS4ERR_OP_NOT_IN_SESSION;
+		} else if (op_is_v40_only(opnum)) {
+			status = NFS4ERR_NOTSUPP;
+		} else if (!d->handler) {
+			status = NFS4ERR_NOTSUPP;
+		} else if ((d->flags & OPF_NEEDS_FH) && !c.cur.set) {
+			status = NFS4ERR_NOFILEHANDLE;
+		} else {
+			status = NFS4_OK;
+		}
+		if (status == NFS4_OK) {
+			status = d->handler(&c, args, res);
+			if (status == NFS4_OK && res->overflow)
+				status = c.session ? NFS4ERR_REP_TOO_BIG : NFS4ERR_RESOURCE;
+		}
+		if (c.replay) {
+			/* RFC 8881 §2.10.6.1.3: answer a retry with the cached reply */
+			const uint8_t *data;
+			size_t len;
+
+			res->limit = limit_saved;
+			xdr_truncate(res, res_start);
+			if (state_slot_replay(&c, &data, &len))
+				xdr_put_fixed(res, data, len);
+			state_slot_done(&c, NULL, 0);
+			cur_obj_release(&c.cur);
+			cur_obj_release(&c.saved);
+			snapshot_put(c.snap);
+			return !res->overflow;
+		}
+		if (status != NFS4_OK && (!(d->flags & OPF_ENCODE_ON_ERROR) || res->overflow))
+			xdr_truncate(res, st_pos + 4);
+		xdr_set_u32_at(res, st_pos, status);
+		if (i == 0 && (d->flags & OPF_IS_SEQUENCE) && status == NFS4_OK) {
+			/* the session's channel limits apply from here on */
+			size_t lim = res_start + c.max_resp_size;
+
+			if (lim < res->limit)
+				res->limit = lim;
+		}
+		if (status != NFS4_OK)
+			break;
+	}
+
+	res->limit = limit_saved;
+	xdr_set_u32_at(res, status_pos, status);
+	xdr_set_u32_at(res, count_pos, done);
+	if (c.session)
+		state_slot_done(&c, res->buf + res_start, xdr_out_pos(res) - res_start);
+	cur_obj_release(&c.cur);
+	cur_obj_release(&c.saved);
+	snapshot_put(c.snap);
+	return true;
+}

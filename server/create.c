@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * create.c - atomic labelled creation (see create.h).  The new object gets
+ * the caller's uid/gid (AUTH_SYS), its mode, its owner attributes and its
+ * label while it is still invisible; only then is it given its name.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "server/compound.h"
+#include "server/create.h"
+#include "server/limits.h"
+
+static void stage_name(char *buf, size_t len)
+{
+	uint8_t r[8];
+	size_t i;
+	int n;
+
+	if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
+		memset(r, 0x5a, sizeof(r));
+	n = snprintf(buf, len, "%s", LNFS_STAGE_PREFIX);
+	for (i = 0; i < sizeof(r) && (size_t)n + 2 < len; i++)
+		n += snprintf(buf + n, len - (size_t)n, "%02x", r[i]);
+}
+
+/* Owner, group, label and mode of a new, still invisible object. */
+static nfsstat4 init_attrs(const struct compound *c, struct export *x, int fd, mode_t type,
+			   const struct attr_set *a, uint32_t attrset[FATTR4_WORDS])
+{
+	const struct rpc_cred *cr = &c->call->cred;
+	struct attr_set s;
+	uid_t uid = cr->uid;
+	gid_t gid = cr->gid;
+
+	if (a && attr_isset(a->mask, FATTR4_OWNER))
+		uid = a->uid;
+	if (a && attr_isset(a->mask, FATTR4_OWNER_GROUP))
+		gid = a->gid;
+	if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+		return nfs4_errno(errno);
+	if (!a)
+		return NFS4_OK;
+	if (attr_isset(a->mask, FATTR4_OWNER))
+		attr_setbit(attrset, FATTR4_OWNER);
+	if (attr_isset(a->mask, FATTR4_OWNER_GROUP))
+		attr_setbit(attrset, FATTR4_OWNER_GROUP);
+	/* the rest (label, times, explicit mode for non-symlinks) */
+	s = *a;
+	s.mask[0] &= ~((1u << FATTR4_SIZE));
+	s.mask[1] &= ~((1u << (FATTR4_OWNER - 32)) | (1u << (FATTR4_OWNER_GROUP - 32)));
+	if (type == S_IFLNK)
+		s.mask[1] &= ~(1u << (FATTR4_MODE - 32));
+	return attr_apply(c, x, fd, &s, attrset);
+}
+
+static nfsstat4 create_regular(const struct compound *c, struct export *x, int dirfd,
+			       const char *name, const struct create_req *r, mode_t mode,
+			       int *path_fd, int *io_fd, uint32_t attrset[FATTR4_WORDS])
+{
+	char proc[64], stage[64];
+	nfsstat4 st;
+	int fd, pfd;
+	bool staged = false;
+
+	fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, mode);
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		/* no O_TMPFILE on this filesystem: a hidden staging name */
+		stage_name(stage, sizeof(stage));
+		fd = openat(dirfd, stage, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, mode);
+		staged = fd >= 0;
+	}
+	if (fd < 0)
+		return nfs4_errno(errno);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	pfd = open(proc, O_PATH | O_CLOEXEC);
+	if (pfd < 0) {
+		st = nfs4_errno(errno);
+		goto fail;
+	}
+	st = init_attrs(c, x, pfd, S_IFREG, r->attrs, attrset);
+	if (st != NFS4_OK)
+		goto fail;
+	if (r->attrs && attr_isset(r->attrs->mask, FATTR4_SIZE) && r->attrs->size) {
+		if (ftruncate(fd, (off_t)r->attrs->size) < 0) {
+			st = nfs4_errno(errno);
+			goto fail;
+		}
+	}
+	if (r->attrs && attr_isset(r->attrs->mask, FATTR4_SIZE))
+		attr_setbit(attrset, FATTR4_SIZE);
+	if (staged) {
+		if (renameat2(dirfd, stage, dirfd, name, RENAME_NOREPLACE) < 0) {
+			st = nfs4_errno(errno);
+			goto fail;
+		}
+	} else if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) < 0) {
+		st = nfs4_errno(errno);
+		goto fail;
+	}
+	*path_fd = pfd;
+	if (io_fd)
+		*io_fd = fd;
+	else
+		close(fd);
+	return NFS4_OK;
+fail:
+	if (pfd >= 0)
+		close(pfd);
+	close(fd);
+	if (staged)
+		unlinkat(dirfd, stage, 0);
+	return st;
+}
+
+nfsstat4 create_object(const struct compound *c, struct export *x, int dirfd, const char *name,
+		       const struct create_req *r, int *path_fd, int *io_fd,
+		       uint32_t attrset[FATTR4_WORDS])
+{
+	mode_t mode = 0666;
+	char stage[64];
+	nfsstat4 st;
+	int fd, rc;
+
+	*path_fd = -1;
+	if (io_fd)
+		*io_fd = -1;
+	if (r->attrs && attr_isset(r->attrs->mask, FATTR4_MODE))
+		mode = r->attrs->mode & 07777;
+	else if (r->type == S_IFDIR)
+		mode = 0777;
+	if (r->attrs && attr_isset(r->attrs->mask, FATTR4_MODE) && r->type != S_IFLNK)
+		attr_setbit(attrset, FATTR4_MODE);
+	if (r->type == S_IFREG)
+		return create_regular(c, x, dirfd, name, r, mode, path_fd, io_fd, attrset);
+
+	stage_name(stage, sizeof(stage));
+	switch (r->type) {
+	case S_IFDIR:
+		rc = mkdirat(dirfd, stage, mode);
+		break;
+	case S_IFLNK:
+		rc = symlinkat(r->target, dirfd, stage);
+		break;
+	default:
+		rc = mknodat(dirfd, stage, r->type | mode, r->rdev);
+		break;
+	}
+	if (rc < 0)
+		return nfs4_errno(errno);
+	fd = openat(dirfd, stage, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		st = nfs4_errno(errno);
+		goto fail;
+	}
+	/* mkdirat/mknodat applied the umask-free mode; set it again only when
+	 * set-id bits were asked for, which mknod may drop */
+	st = init_attrs(c, x, fd, r->type, r->attrs, attrset);
+	if (st != NFS4_OK)
+		goto fail;
+	if (renameat2(dirfd, stage, dirfd, name, RENAME_NOREPLACE) < 0) {
+		st = nfs4_errno(errno);
+		goto fail;
+	}
+	*path_fd = fd;
+	return NFS4_OK;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlinkat(dirfd, stage, r->type == S_IFDIR ? AT_REMOVEDIR : 0);
+	return st;
+}

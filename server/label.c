@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * label.c - sec_label for the protocol code: picks the caller's label
+ * domain, reads and writes through lfs/, and turns lfs errors into the
+ * statuses RFC 7862 gives (decisions.md 1-4): a label the domain cannot
+ * accept is NFS4ERR_BADLABEL, a read-only domain NFS4ERR_ACCESS.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "config/cfg.h"
+#include "lfs/lfs.h"
+#include "server/attr.h"
+#include "server/compound.h"
+#include "server/export.h"
+#include "server/label.h"
+#include "server/log.h"
+#include "server/srv.h"
+
+bool label_enabled(const struct compound *c, const struct export *x)
+{
+	const struct cfg_client *cl;
+
+	if (c->minorversion < 2)
+		return false;
+	if (!x || !x->cfg)
+		return true;
+	cl = cfg_match_client(x->cfg, (const struct sockaddr *)&c->call->conn->peer, NULL);
+	return cl ? cl->labels : false;
+}
+
+static void to_lfs(const struct nfs_label *l, struct lfs_label *o)
+{
+	o->lfs = l->lfs;
+	o->pi = l->pi;
+	o->len = l->len;
+	memcpy(o->data, l->data, l->len);
+}
+
+nfsstat4 label_get(const struct compound *c, const struct export *x, int fd,
+		   struct nfs_label *out)
+{
+	const struct cfg_domain *d = srv_domain_for_call(c->srv, c);
+	struct lfs_label l;
+	int r;
+
+	if (fd < 0) {
+		lfs_default(d, &l);
+	} else {
+		r = lfs_get_or_default(d, fd, &l, NULL);
+		if (r == -EBADMSG) {
+			log_warn("domain %s: the stored label of an object is corrupt; serving the default",
+				 d->name);
+			lfs_default(d, &l);
+		} else if (r < 0) {
+			return nfs4_errno(-r);
+		}
+	}
+	out->lfs = l.lfs;
+	out->pi = l.pi;
+	out->len = l.len;
+	memcpy(out->data, l.data, l.len);
+	return NFS4_OK;
+}
+
+static nfsstat4 lfs_status(int r)
+{
+	switch (r) {
+	case 0:
+		return NFS4_OK;
+	case -EPROTO:
+	case -EINVAL:
+	case -E2BIG:
+		return NFS4ERR_BADLABEL;
+	case -EROFS:
+		return NFS4ERR_ACCESS;
+	case -EPERM:
+		/* user.* names cannot label symlinks and special files */
+		return NFS4ERR_NOTSUPP;
+	default:
+		return nfs4_errno(-r);
+	}
+}
+
+nfsstat4 label_check(const struct compound *c, const struct export *x, const struct nfs_label *l)
+{
+	const struct cfg_domain *d = srv_domain_for_call(c->srv, c);
+	struct lfs_label ll;
+
+	if (d->read_only)
+		return NFS4ERR_ACCESS;
+	to_lfs(l, &ll);
+	return lfs_status(lfs_validate(d, &ll));
+}
+
+nfsstat4 label_set(const struct compound *c, const struct export *x, int fd,
+		   const struct nfs_label *l)
+{
+	const struct cfg_domain *d = srv_domain_for_call(c->srv, c);
+	struct lfs_label ll;
+	nfsstat4 s;
+
+	if (!label_enabled(c, x))
+		return NFS4ERR_ATTRNOTSUPP;
+	s = label_check(c, x, l);
+	if (s != NFS4_OK)
+		return s;
+	to_lfs(l, &ll);
+	s = lfs_status(lfs_set(d, fd, &ll));
+	if (s != NFS4_OK)
+		log_info("domain %s: storing a label failed: nfsstat4 %u", d->name, s);
+	return s;
+}
+
+nfsstat4 label_decode(struct xdr_in *x, struct nfs_label *l)
+{
+	struct xdr_view v;
+	uint32_t len;
+
+	if (!xdr_get_u32(x, &l->lfs) || !xdr_get_u32(x, &l->pi) || !xdr_get_u32(x, &len))
+		return NFS4ERR_BADXDR;
+	if (len > NFS4_MAXLABELLEN) {
+		/* consume it if it is all there, so the error is the label's */
+		return xdr_skip(x, len) ? NFS4ERR_BADLABEL : NFS4ERR_BADXDR;
+	}
+	x->p -= 4;
+	if (!xdr_get_opaque(x, NFS4_MAXLABELLEN, &v))
+		return NFS4ERR_BADXDR;
+	l->len = v.len;
+	memcpy(l->data, v.data, v.len);
+	return NFS4_OK;
+}
+
+bool label_encode(struct xdr_out *x, const struct nfs_label *l)
+{
+	return xdr_put_u32(x, l->lfs) && xdr_put_u32(x, l->pi) &&
+	       xdr_put_opaque(x, l->data, l->len);
+}

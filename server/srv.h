@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * srv.h - the server context: everything that lives as long as the server
+ * process and that handlers reach through struct compound.srv.  There is no
+ * other process-wide mutable state.
+ */
+#ifndef LNFSD_SRV_H
+#define LNFSD_SRV_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "xdr/nfs4_prot.h"
+
+struct cfg;
+struct cfg_domain;
+struct state_table;
+struct exports;
+struct rpc_server;
+struct compound;
+
+/*
+ * The configuration and the export table built from it, replaced together
+ * on SIGHUP.  A compound holds a reference for its whole run, so the
+ * exports (and their descriptors) it borrows stay valid.
+ */
+struct snapshot {
+	atomic_uint refcount;
+	struct cfg *cfg;               /* one reference owned */
+	struct exports *exports;       /* owned */
+};
+
+struct srv {
+	pthread_mutex_t snap_lock;     /* guards the pointer swap only */
+	struct snapshot *snap;
+
+	struct state_table *state;     /* clients, sessions, stateids */
+	struct rpc_server *rpc;
+
+	uint64_t boot_time;            /* seconds since the epoch at start */
+	uint8_t write_verf[NFS4_VERIFIER_SIZE]; /* changes every start */
+	uint8_t server_owner[64];      /* so_major_id */
+	uint32_t server_owner_len;
+	char server_scope[64];
+
+	uint32_t lease_time;            /* seconds (lease_time attribute) */
+	uint8_t fh_key[16];            /* file handle tag key */
+	int verbose;
+	bool privileged;               /* CAP_DAC_READ_SEARCH/CAP_SYS_ADMIN usable */
+};
+
+/* A new reference to the current snapshot. */
+struct snapshot *srv_snapshot_get(struct srv *s);
+void snapshot_put(struct snapshot *snap);
+/* Install a new snapshot (takes ownership), dropping the old one. */
+void srv_snapshot_swap(struct srv *s, struct snapshot *snap);
+/* Build a snapshot from a finished cfg (takes the reference): 0 or -errno
+ * with a message in err. */
+int snapshot_new(struct srv *s, struct cfg *cfg, struct snapshot **out, char *err, size_t errlen);
+
+/* The label domain a client belongs to, chosen by the export client rules
+ * for its address (decisions.md 5); never NULL (falls back to the default
+ * domain).  Borrowed from the current snapshot: copy the name to keep it. */
+const struct cfg_domain *srv_domain_for_call(struct srv *s, const struct compound *c);
+struct sockaddr;
+const struct cfg_domain *srv_domain_for_peer(const struct cfg *cfg, const struct sockaddr *peer);
+
+#endif

@@ -1,0 +1,540 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nfs4_cli.c - nfs4cli, a command-line front end to the test client library
+ * for shell-driven integration tests and manual poking at a server.
+ *
+ *   nfs4cli [-s ADDR] [-p PORT] [-b SRCADDR] [-u UID -g GID] [-m MINOR] CMD ARGS
+ *
+ * Server paths are resolved from the root filehandle one LOOKUP per
+ * component.  Every failure prints the failing op and its nfsstat4 and
+ * exits 1; usage errors exit 2.  Defaults for -s/-p come from LNFS_SERVER
+ * and LNFS_PORT when set.
+ */
+#include "tests/lib/nfs4_client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *prog = "nfs4cli";
+static struct nfs4_client *g_cl;	/* torn down by die() so the server forgets us */
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (g_cl) {
+		struct nfs4_client *cl = g_cl;
+
+		g_cl = NULL;
+		nfs4_client_teardown(cl);
+		nfs4_client_free(cl);
+	}
+	exit(1);
+}
+
+/* Run c; on any failure print what failed and exit. */
+static struct nfs4_call *run(struct nfs4_client *cl, const struct nfs4_compound *c,
+			     const char *what)
+{
+	struct nfs4_call *call = NULL;
+	const struct nfs4_op_res *bad;
+
+	if (nfs4_call_sync(cl, c, &call) < 0)
+		die("%s: %s", what, nfs4_client_error(cl));
+	if (call->rpc.reply_stat != 0 || call->rpc.accept_stat != 0) {
+		die("%s: RPC reply_stat %u accept_stat %u", what, call->rpc.reply_stat,
+		    call->rpc.accept_stat);
+	}
+	if (call->res.status != NFS4_OK) {
+		bad = nfs4_call_failed_op(call);
+		die("%s: %s failed: %s (%u)", what, bad ? nfs4_op_name(bad->op) : "?",
+		    nfs4_stat_name(call->res.status), call->res.status);
+	}
+	return call;
+}
+
+/* Split "/a/b/c" into parent "/a/b" and name "c". */
+static void split_path(const char *path, char *parent, size_t plen, const char **name)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash) {
+		snprintf(parent, plen, "/");
+		*name = path;
+		return;
+	}
+	snprintf(parent, plen, "%.*s", (int)(slash - path), path);
+	*name = slash + 1;
+	if (!**name)
+		die("%s: no file name in path", path);
+}
+
+static void lookup(struct nfs4_client *cl, const char *path, struct nfs4_fh *fh)
+{
+	int rc = nfs4_lookup_path(cl, path, fh, NULL);
+
+	if (rc != 0)
+		die("%s", nfs4_client_error(cl));
+}
+
+static const char *type_name(uint32_t t)
+{
+	static const char *const names[] = { "?", "reg", "dir", "blk", "chr",
+					     "lnk", "sock", "fifo", "attrdir", "namedattr" };
+
+	return t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
+}
+
+struct ls_entry {
+	char *name;
+	struct nfs4_attrs a;
+};
+
+static int cmp_entry(const void *x, const void *y)
+{
+	return strcmp(((const struct ls_entry *)x)->name, ((const struct ls_entry *)y)->name);
+}
+
+static int cmd_ls(struct nfs4_client *cl, const char *path)
+{
+	struct nfs4_fh fh;
+	struct nfs4_bitmap bm;
+	uint8_t verf[NFS4_VERIFIER_SIZE] = { 0 };
+	uint64_t cookie = 0;
+	struct ls_entry *ents = NULL;
+	size_t n = 0, cap = 0;
+	bool eof = false;
+
+	lookup(cl, path, &fh);
+	nfs4_bitmap_of(&bm, FATTR4_TYPE, FATTR4_SIZE, FATTR4_FILEID, FATTR4_MODE,
+		       FATTR4_RDATTR_ERROR, -1);
+	while (!eof) {
+		struct nfs4_compound c;
+		struct nfs4_call *call;
+		const struct nfs4_op_res *r;
+
+		nfs4_compound_init(&c);
+		nfs4_op_putfh(&c, &fh);
+		nfs4_op_readdir(&c, cookie, verf, 8192, 32768, &bm);
+		call = run(cl, &c, "ls");
+		r = nfs4_call_op(call, 1);
+		if (!r)
+			die("ls: %s", "no READDIR result");
+		for (uint32_t i = 0; i < r->u.readdir.count; i++) {
+			const struct nfs4_dirent *e = &r->u.readdir.entries[i];
+
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				ents = realloc(ents, cap * sizeof(*ents));
+				if (!ents)
+					die("out of memory");
+			}
+			ents[n].name = strndup((const char *)e->name.data, e->name.len);
+			ents[n].a = e->attrs;
+			n++;
+			cookie = e->cookie;
+		}
+		memcpy(verf, r->u.readdir.verifier, sizeof(verf));
+		eof = r->u.readdir.eof;
+		if (!eof && r->u.readdir.count == 0)
+			die("ls: %s", "server returned no entries and no eof");
+		nfs4_call_free(call);
+		nfs4_compound_release(&c);
+	}
+	qsort(ents, n, sizeof(*ents), cmp_entry);
+	for (size_t i = 0; i < n; i++) {
+		printf("%s %s %" PRIu64 " %04o %" PRIu64 "\n", ents[i].name,
+		       type_name(ents[i].a.type), ents[i].a.size, ents[i].a.mode & 07777,
+		       ents[i].a.fileid);
+		free(ents[i].name);
+	}
+	free(ents);
+	return 0;
+}
+
+static void print_time(const char *name, const struct nfs4_time *t)
+{
+	printf("%s: %" PRId64 ".%09u\n", name, t->sec, t->nsec);
+}
+
+static int cmd_stat(struct nfs4_client *cl, const char *path)
+{
+	struct nfs4_fh fh;
+	struct nfs4_bitmap bm;
+	struct nfs4_compound c;
+	struct nfs4_call *call;
+	const struct nfs4_attrs *a;
+
+	lookup(cl, path, &fh);
+	nfs4_bitmap_common(&bm);
+	nfs4_compound_init(&c);
+	nfs4_op_putfh(&c, &fh);
+	nfs4_op_getattr(&c, &bm);
+	call = run(cl, &c, "stat");
+	a = &nfs4_call_op(call, 1)->u.getattr;
+	printf("type: %s\n", type_name(a->type));
+	printf("size: %" PRIu64 "\n", a->size);
+	printf("mode: %04o\n", a->mode & 07777);
+	printf("nlink: %u\n", a->numlinks);
+	printf("owner: %.*s\n", (int)a->owner.len, (const char *)a->owner.data);
+	printf("group: %.*s\n", (int)a->owner_group.len, (const char *)a->owner_group.data);
+	printf("fileid: %" PRIu64 "\n", a->fileid);
+	printf("fsid: %" PRIu64 ".%" PRIu64 "\n", a->fsid.major, a->fsid.minor);
+	printf("change: %" PRIu64 "\n", a->change);
+	printf("space_used: %" PRIu64 "\n", a->space_used);
+	printf("rawdev: %u,%u\n", a->rawdev.major, a->rawdev.minor);
+	printf("mounted_on_fileid: %" PRIu64 "\n", a->mounted_on_fileid);
+	print_time("atime", &a->time_access);
+	print_time("mtime", &a->time_modify);
+	print_time("ctime", &a->time_metadata);
+	printf("fh: ");
+	for (uint32_t i = 0; i < fh.len; i++)
+		printf("%02x", fh.data[i]);
+	printf("\n");
+	nfs4_call_free(call);
+	nfs4_compound_release(&c);
+	return 0;
+}
+
+/* OPEN name in the directory of path; fills fh and stateid. */
+static void open_file(struct nfs4_client *cl, const char *path, uint32_t access,
+		      const struct nfs4_setattrs *create, struct nfs4_fh *fh,
+		      struct nfs4_stateid *sid)
+{
+	char parent[4096];
+	const char *name;
+	struct nfs4_fh dir;
+	struct nfs4_compound c;
+	struct nfs4_open_args oa;
+	struct nfs4_call *call;
+
+	split_path(path, parent, sizeof(parent), &name);
+	lookup(cl, parent, &dir);
+	memset(&oa, 0, sizeof(oa));
+	oa.share_access = access | OPEN4_SHARE_ACCESS_WANT_NO_DELEG;
+	oa.share_deny = OPEN4_SHARE_DENY_NONE;
+	oa.clientid = nfs4_client_clientid(cl);
+	oa.owner = "nfs4cli";
+	oa.owner_len = 7;
+	oa.claim = CLAIM_NULL;
+	oa.name = name;
+	if (create) {
+		oa.create = true;
+		oa.createmode = UNCHECKED4;
+		oa.attrs = create;
+	}
+	nfs4_compound_init(&c);
+	nfs4_op_putfh(&c, &dir);
+	nfs4_op_open(&c, &oa);
+	nfs4_op_getfh(&c);
+	call = run(cl, &c, "open");
+	*sid = nfs4_call_op(call, 1)->u.open.stateid;
+	*fh = nfs4_call_op(call, 2)->u.getfh;
+	nfs4_call_free(call);
+	nfs4_compound_release(&c);
+}
+
+static void close_file(struct nfs4_client *cl, const struct nfs4_fh *fh,
+		       const struct nfs4_stateid *sid)
+{
+	struct nfs4_compound c;
+
+	nfs4_compound_init(&c);
+	nfs4_op_putfh(&c, fh);
+	nfs4_op_close(&c, sid);
+	nfs4_call_free(run(cl, &c, "close"));
+	nfs4_compound_release(&c);
+}
+
+static uint32_t io_size(uint32_t max)
+{
+	uint32_t n = max > 2048 ? max - 1024 : 1024;
+
+	return n > (1u << 20) ? 1u << 20 : n;
+}
+
+static int cmd_cat(struct nfs4_client *cl, const char *path)
+{
+	struct nfs4_fh fh;
+	struct nfs4_stateid sid;
+	uint32_t chunk = io_size(nfs4_client_fore(cl)->maxresponsesize);
+	uint64_t off = 0;
+	bool eof = false;
+
+	open_file(cl, path, OPEN4_SHARE_ACCESS_READ, NULL, &fh, &sid);
+	while (!eof) {
+		struct nfs4_compound c;
+		struct nfs4_call *call;
+		const struct nfs4_op_res *r;
+
+		nfs4_compound_init(&c);
+		nfs4_op_putfh(&c, &fh);
+		nfs4_op_read(&c, &sid, off, chunk);
+		call = run(cl, &c, "cat");
+		r = nfs4_call_op(call, 1);
+		if (r->u.read.data.len &&
+		    fwrite(r->u.read.data.data, 1, r->u.read.data.len, stdout) !=
+			    r->u.read.data.len)
+			die("cat: %s", strerror(errno));
+		off += r->u.read.data.len;
+		eof = r->u.read.eof || r->u.read.data.len == 0;
+		nfs4_call_free(call);
+		nfs4_compound_release(&c);
+	}
+	close_file(cl, &fh, &sid);
+	return 0;
+}
+
+static int cmd_put(struct nfs4_client *cl, const char *local, const char *path)
+{
+	struct nfs4_setattrs sa;
+	struct nfs4_fh fh;
+	struct nfs4_stateid sid;
+	uint32_t chunk = io_size(nfs4_client_fore(cl)->maxrequestsize);
+	uint8_t *buf = malloc(chunk);
+	uint64_t off = 0;
+	int fd = open(local, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0 || !buf)
+		die("%s: %s", local, strerror(errno));
+	memset(&sa, 0, sizeof(sa));
+	nfs4_bitmap_of(&sa.mask, FATTR4_SIZE, FATTR4_MODE, -1);
+	sa.size = 0;
+	sa.mode = 0644;
+	open_file(cl, path, OPEN4_SHARE_ACCESS_WRITE, &sa, &fh, &sid);
+	while ((n = read(fd, buf, chunk)) > 0) {
+		struct nfs4_compound c;
+		struct nfs4_call *call;
+		const struct nfs4_op_res *r;
+		uint32_t done = 0;
+
+		while (done < (uint32_t)n) {
+			nfs4_compound_init(&c);
+			nfs4_op_putfh(&c, &fh);
+			nfs4_op_write(&c, &sid, off, FILE_SYNC4, buf + done, (uint32_t)n - done);
+			call = run(cl, &c, "put");
+			r = nfs4_call_op(call, 1);
+			if (r->u.write.count == 0)
+				die("put: %s", "server wrote 0 bytes");
+			done += r->u.write.count;
+			off += r->u.write.count;
+			nfs4_call_free(call);
+			nfs4_compound_release(&c);
+		}
+	}
+	if (n < 0)
+		die("%s: %s", local, strerror(errno));
+	close(fd);
+	free(buf);
+	close_file(cl, &fh, &sid);
+	return 0;
+}
+
+static int cmd_mkdir(struct nfs4_client *cl, const char *path)
+{
+	char parent[4096];
+	const char *name;
+	struct nfs4_fh dir;
+	struct nfs4_setattrs sa;
+	struct nfs4_create_args ca = { .type = NF4DIR };
+	struct nfs4_compound c;
+
+	split_path(path, parent, sizeof(parent), &name);
+	lookup(cl, parent, &dir);
+	memset(&sa, 0, sizeof(sa));
+	nfs4_bitmap_of(&sa.mask, FATTR4_MODE, -1);
+	sa.mode = 0755;
+	ca.name = name;
+	ca.attrs = &sa;
+	nfs4_compound_init(&c);
+	nfs4_op_putfh(&c, &dir);
+	nfs4_op_create(&c, &ca);
+	nfs4_call_free(run(cl, &c, "mkdir"));
+	nfs4_compound_release(&c);
+	return 0;
+}
+
+static int cmd_rm(struct nfs4_client *cl, const char *path)
+{
+	char parent[4096];
+	const char *name;
+	struct nfs4_fh dir;
+	struct nfs4_compound c;
+
+	split_path(path, parent, sizeof(parent), &name);
+	lookup(cl, parent, &dir);
+	nfs4_compound_init(&c);
+	nfs4_op_putfh(&c, &dir);
+	nfs4_op_remove(&c, name);
+	nfs4_call_free(run(cl, &c, "rm"));
+	nfs4_compound_release(&c);
+	return 0;
+}
+
+static int cmd_getlabel(struct nfs4_client *cl, const char *path)
+{
+	struct nfs4_fh fh;
+	struct nfs4_bitmap bm;
+	struct nfs4_compound c;
+	struct nfs4_call *call;
+	const struct nfs4_attrs *a;
+
+	lookup(cl, path, &fh);
+	nfs4_bitmap_of(&bm, FATTR4_SEC_LABEL, -1);
+	nfs4_compound_init(&c);
+	nfs4_op_putfh(&c, &fh);
+	nfs4_op_getattr(&c, &bm);
+	call = run(cl, &c, "getlabel");
+	a = &nfs4_call_op(call, 1)->u.getattr;
+	if (!nfs4_attrs_has(a, FATTR4_SEC_LABEL))
+		die("getlabel: %s", "server returned no sec_label (unsupported)");
+	printf("%u %u %.*s\n", a->sec_label.lfs, a->sec_label.pi, (int)a->sec_label.data.len,
+	       (const char *)a->sec_label.data.data);
+	nfs4_call_free(call);
+	nfs4_compound_release(&c);
+	return 0;
+}
+
+static int cmd_setlabel(struct nfs4_client *cl, const char *path, const char *label,
+			uint32_t lfs, uint32_t pi)
+{
+	struct nfs4_fh fh;
+	struct nfs4_setattrs sa;
+	struct nfs4_compound c;
+
+	lookup(cl, path, &fh);
+	memset(&sa, 0, sizeof(sa));
+	nfs4_bitmap_of(&sa.mask, FATTR4_SEC_LABEL, -1);
+	sa.label_lfs = lfs;
+	sa.label_pi = pi;
+	sa.label = label;
+	sa.label_len = (uint32_t)strlen(label);
+	nfs4_compound_init(&c);
+	nfs4_op_putfh(&c, &fh);
+	nfs4_op_setattr(&c, &nfs4_anon_stateid, &sa);
+	nfs4_call_free(run(cl, &c, "setlabel"));
+	nfs4_compound_release(&c);
+	return 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: %s [-s ADDR] [-p PORT] [-b SRCADDR] [-u UID -g GID] [-m MINOR] CMD ARGS\n"
+		"commands: ls PATH | stat PATH | cat PATH | getlabel PATH |\n"
+		"          setlabel PATH LABEL [LFS PI] | put LOCALFILE PATH | mkdir PATH |\n"
+		"          rm PATH | null\n",
+		prog);
+	exit(2);
+}
+
+static uint32_t num(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end || end == s || v > UINT32_MAX)
+		usage();
+	return (uint32_t)v;
+}
+
+int main(int argc, char **argv)
+{
+	struct nfs4_client_opts o;
+	struct nfs4_client *cl;
+	const char *cmd;
+	int ch, rc;
+
+	nfs4_client_opts_init(&o);
+	if (getenv("LNFS_SERVER"))
+		o.host = getenv("LNFS_SERVER");
+	if (getenv("LNFS_PORT"))
+		o.port = getenv("LNFS_PORT");
+	while ((ch = getopt(argc, argv, "s:p:b:u:g:m:h")) != -1) {
+		switch (ch) {
+		case 's':
+			o.host = optarg;
+			break;
+		case 'p':
+			o.port = optarg;
+			break;
+		case 'b':
+			o.src_addr = optarg;
+			break;
+		case 'u':
+			o.uid = num(optarg);
+			break;
+		case 'g':
+			o.gid = num(optarg);
+			break;
+		case 'm':
+			o.minor = num(optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	cmd = argv[0];
+	rc = nfs4_client_connect(&o, &cl);
+	if (rc < 0) {
+		fprintf(stderr, "%s: connect %s port %s: %s\n", prog, o.host, o.port,
+			strerror(-rc));
+		return 1;
+	}
+	if (strcmp(cmd, "null") == 0) {
+		if (nfs4_null(cl) < 0)
+			die("null: %s", nfs4_client_error(cl));
+		nfs4_client_free(cl);
+		return 0;
+	}
+	if (nfs4_client_setup(cl) != 0)
+		die("%s", nfs4_client_error(cl));
+	g_cl = cl;
+	if (strcmp(cmd, "ls") == 0 && argc == 2)
+		rc = cmd_ls(cl, argv[1]);
+	else if (strcmp(cmd, "stat") == 0 && argc == 2)
+		rc = cmd_stat(cl, argv[1]);
+	else if (strcmp(cmd, "cat") == 0 && argc == 2)
+		rc = cmd_cat(cl, argv[1]);
+	else if (strcmp(cmd, "getlabel") == 0 && argc == 2)
+		rc = cmd_getlabel(cl, argv[1]);
+	else if (strcmp(cmd, "setlabel") == 0 && (argc == 3 || argc == 5))
+		rc = cmd_setlabel(cl, argv[1], argv[2], argc == 5 ? num(argv[3]) : 0,
+				  argc == 5 ? num(argv[4]) : 0);
+	else if (strcmp(cmd, "put") == 0 && argc == 3)
+		rc = cmd_put(cl, argv[1], argv[2]);
+	else if (strcmp(cmd, "mkdir") == 0 && argc == 2)
+		rc = cmd_mkdir(cl, argv[1]);
+	else if (strcmp(cmd, "rm") == 0 && argc == 2)
+		rc = cmd_rm(cl, argv[1]);
+	else
+		usage();
+	if (fflush(stdout) != 0)
+		rc = 1;
+	g_cl = NULL;
+	if (nfs4_client_teardown(cl) != 0)
+		fprintf(stderr, "%s: warning: %s\n", prog, nfs4_client_error(cl));
+	nfs4_client_free(cl);
+	return rc;
+}

@@ -1,0 +1,1179 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * test_state.c - client IDs, sessions, the slot reply cache, stateids, share
+ * reservations and leases, driven through the op handlers with hand-encoded
+ * arguments and a fake clock.  The hooks state.h expects from the rest of
+ * the server (domain name, current file key, stateid codec) are faked here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "server/compound.h"
+#include "server/srv.h"
+#include "server/state.h"
+#include "xdr/xdr.h"
+
+#define EPOCH 0x5eed0001u
+
+struct env {
+	struct srv srv; /* first: the hooks find the env from c->srv */
+	uint64_t now;
+	struct rpc_conn_info conn;
+	struct rpc_call call;
+	struct compound c;
+	bool have_fh;
+	uint64_t fh_dev, fh_ino;
+};
+
+/* --- fakes for the hooks --------------------------------------------------- */
+
+void srv_client_domain_name(struct srv *s, const struct compound *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "testdom");
+}
+
+nfsstat4 srv_cur_file_key(struct compound *c, uint64_t *dev, uint64_t *ino)
+{
+	struct env *e = (struct env *)c->srv;
+
+	if (!e->have_fh)
+		return NFS4ERR_NOFILEHANDLE;
+	*dev = e->fh_dev;
+	*ino = e->fh_ino;
+	return NFS4_OK;
+}
+
+bool nfs4_dec_stateid4(struct xdr_in *x, struct stateid4 *sid)
+{
+	return xdr_get_u32(x, &sid->seqid) && xdr_get_fixed(x, sid->other, NFS4_OTHER_SIZE);
+}
+
+bool nfs4_enc_stateid4(struct xdr_out *x, const struct stateid4 *sid)
+{
+	return xdr_put_u32(x, sid->seqid) && xdr_put_fixed(x, sid->other, NFS4_OTHER_SIZE);
+}
+
+static uint32_t get_be32_for_test(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t fake_clock(void *arg)
+{
+	return ((struct env *)arg)->now;
+}
+
+/* --- fixture -------------------------------------------------------------- */
+
+static int setup(void **state)
+{
+	struct env *e = calloc(1, sizeof(*e));
+
+	assert_non_null(e);
+	e->srv.boot_time = 0x100000000ull | EPOCH;
+	memcpy(e->srv.server_owner, "lnfsd-test", 10);
+	e->srv.server_owner_len = 10;
+	strcpy(e->srv.server_scope, "scope");
+	e->srv.state = state_table_new(&e->srv, 90);
+	assert_non_null(e->srv.state);
+	e->now = 1000;
+	state_set_clock(e->srv.state, fake_clock, e);
+	e->conn.id = 7;
+	e->call.conn = &e->conn;
+	e->call.cred.flavor = RPC_AUTH_SYS;
+	e->call.cred.uid = 0;
+	e->c.srv = &e->srv;
+	e->c.call = &e->call;
+	*state = e;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct env *e = *state;
+
+	state_slot_done(&e->c, NULL, 0);
+	state_table_free(e->srv.state);
+	free(e);
+	return 0;
+}
+
+/* Start a new compound on the same connection (ends the previous one). */
+static void begin(struct env *e)
+{
+	state_slot_done(&e->c, NULL, 0);
+	memset(&e->c, 0, sizeof(e->c));
+	e->c.srv = &e->srv;
+	e->c.call = &e->call;
+}
+
+/* Run handler fn over the encoded args; the result body lands in res. */
+static nfsstat4 run(struct env *e, nfs4_op_fn fn, struct xdr_out *args, struct xdr_out *res)
+{
+	struct xdr_in in;
+	nfsstat4 status;
+
+	assert_false(args->overflow);
+	xdr_in_init(&in, args->buf, args->len);
+	xdr_out_init(res, 1 << 20);
+	status = fn(&e->c, &in, res);
+	if (status == NFS4_OK)
+		assert_int_equal(xdr_in_left(&in), 0);
+	xdr_out_release(args);
+	return status;
+}
+
+/* --- operation helpers ---------------------------------------------------- */
+
+struct exid {
+	uint64_t clientid;
+	uint32_t seq, flags;
+};
+
+static nfsstat4 exchange_id_how(struct env *e, const char *owner, uint64_t verf, uint32_t flags,
+				uint32_t how, struct exid *out)
+{
+	struct xdr_out a, r;
+	struct xdr_in in;
+	nfsstat4 st;
+
+	xdr_out_init(&a, 4096);
+	xdr_put_u64(&a, verf);
+	xdr_put_string(&a, owner);
+	xdr_put_u32(&a, flags);
+	xdr_put_u32(&a, how);
+	if (how == SP4_MACH_CRED) {
+		xdr_put_u32(&a, 0);
+		xdr_put_u32(&a, 0);
+	}
+	xdr_put_u32(&a, 1); /* eia_client_impl_id<1> */
+	xdr_put_string(&a, "kernel.org");
+	xdr_put_string(&a, "Linux");
+	xdr_put_i64(&a, 0);
+	xdr_put_u32(&a, 0);
+	st = run(e, nfs4_op_exchange_id, &a, &r);
+	if (st == NFS4_OK && out) {
+		struct xdr_view v;
+		uint64_t minor;
+		uint32_t how_r, n;
+
+		xdr_in_init(&in, r.buf, r.len);
+		assert_true(xdr_get_u64(&in, &out->clientid));
+		assert_true(xdr_get_u32(&in, &out->seq));
+		assert_true(xdr_get_u32(&in, &out->flags));
+		assert_true(xdr_get_u32(&in, &how_r));
+		assert_int_equal(how_r, SP4_NONE);
+		assert_true(xdr_get_u64(&in, &minor));
+		assert_true(minor == 0);
+		assert_true(xdr_get_opaque(&in, 1024, &v));
+		assert_int_equal(v.len, 10);
+		assert_memory_equal(v.data, "lnfsd-test", 10);
+		assert_true(xdr_get_opaque(&in, 1024, &v));
+		assert_int_equal(v.len, 5);
+		assert_true(xdr_get_u32(&in, &n));
+		assert_int_equal(n, 1);
+	}
+	xdr_out_release(&r);
+	return st;
+}
+
+static nfsstat4 exchange_id(struct env *e, const char *owner, uint64_t verf, uint32_t flags,
+			    struct exid *out)
+{
+	return exchange_id_how(e, owner, verf, flags, SP4_NONE, out);
+}
+
+struct chan {
+	uint32_t reqsize, respsize, cached, ops, reqs;
+};
+
+static const struct chan default_chan = { 1 << 20, 1 << 20, 4096, 16, 8 };
+
+static void put_chan(struct xdr_out *a, const struct chan *ch)
+{
+	xdr_put_u32(a, 0);
+	xdr_put_u32(a, ch->reqsize);
+	xdr_put_u32(a, ch->respsize);
+	xdr_put_u32(a, ch->cached);
+	xdr_put_u32(a, ch->ops);
+	xdr_put_u32(a, ch->reqs);
+	xdr_put_u32(a, 0);
+}
+
+/* CREATE_SESSION; the raw result body is copied to body (if given). */
+static nfsstat4 create_session_ch(struct env *e, uint64_t clientid, uint32_t seq, uint32_t flags,
+				  const struct chan *fore, uint8_t sid[16], uint8_t *body,
+				  size_t *body_len)
+{
+	struct xdr_out a, r;
+	nfsstat4 st;
+
+	xdr_out_init(&a, 4096);
+	xdr_put_u64(&a, clientid);
+	xdr_put_u32(&a, seq);
+	xdr_put_u32(&a, flags);
+	put_chan(&a, fore);
+	put_chan(&a, &default_chan);
+	xdr_put_u32(&a, 0x40000000); /* csa_cb_program */
+	xdr_put_u32(&a, 2);          /* csa_sec_parms<> */
+	xdr_put_u32(&a, RPC_AUTH_NONE);
+	xdr_put_u32(&a, RPC_AUTH_SYS);
+	xdr_put_u32(&a, 0);
+	xdr_put_string(&a, "host");
+	xdr_put_u32(&a, 0);
+	xdr_put_u32(&a, 0);
+	xdr_put_u32(&a, 1);
+	xdr_put_u32(&a, 10);
+	st = run(e, nfs4_op_create_session, &a, &r);
+	if (st == NFS4_OK) {
+		assert_true(r.len >= 16);
+		if (sid)
+			memcpy(sid, r.buf, 16);
+		if (body) {
+			memcpy(body, r.buf, r.len);
+			*body_len = r.len;
+		}
+	}
+	xdr_out_release(&r);
+	return st;
+}
+
+static nfsstat4 create_session(struct env *e, uint64_t clientid, uint32_t seq, uint8_t sid[16])
+{
+	return create_session_ch(e, clientid, seq, 0, &default_chan, sid, NULL, NULL);
+}
+
+static nfsstat4 sequence(struct env *e, const uint8_t sid[16], uint32_t seq, uint32_t slot,
+			 bool cachethis)
+{
+	struct xdr_out a, r;
+	nfsstat4 st;
+
+	xdr_out_init(&a, 4096);
+	xdr_put_fixed(&a, sid, 16);
+	xdr_put_u32(&a, seq);
+	xdr_put_u32(&a, slot);
+	xdr_put_u32(&a, 7);
+	xdr_put_bool(&a, cachethis);
+	st = run(e, nfs4_op_sequence, &a, &r);
+	if (st == NFS4_OK) {
+		struct xdr_in in;
+		uint32_t v;
+
+		xdr_in_init(&in, r.buf, r.len);
+		assert_int_equal(r.len, 16 + 5 * 4);
+		assert_memory_equal(r.buf, sid, 16);
+		assert_true(xdr_skip(&in, 16));
+		assert_true(xdr_get_u32(&in, &v));
+		assert_int_equal(v, seq);
+		assert_true(xdr_get_u32(&in, &v));
+		assert_int_equal(v, slot);
+	}
+	xdr_out_release(&r);
+	return st;
+}
+
+/* A confirmed client with one session; returns the client id. */
+static uint64_t new_client(struct env *e, const char *owner, uint8_t sid[16])
+{
+	struct exid x;
+
+	begin(e);
+	assert_int_equal(exchange_id(e, owner, 1, 0, &x), NFS4_OK);
+	assert_int_equal(create_session(e, x.clientid, x.seq, sid), NFS4_OK);
+	return x.clientid;
+}
+
+static nfsstat4 sid_op(struct env *e, nfs4_op_fn fn, const uint8_t sid[16])
+{
+	struct xdr_out a, r;
+	nfsstat4 st;
+
+	xdr_out_init(&a, 64);
+	xdr_put_fixed(&a, sid, 16);
+	st = run(e, fn, &a, &r);
+	xdr_out_release(&r);
+	return st;
+}
+
+static nfsstat4 destroy_clientid(struct env *e, uint64_t clientid)
+{
+	struct xdr_out a, r;
+	nfsstat4 st;
+
+	xdr_out_init(&a, 64);
+	xdr_put_u64(&a, clientid);
+	st = run(e, nfs4_op_destroy_clientid, &a, &r);
+	xdr_out_release(&r);
+	return st;
+}
+
+static nfsstat4 open_file(struct env *e, const char *owner, uint64_t ino, uint32_t access,
+			  uint32_t deny, int fd, struct stateid4 *out)
+{
+	struct xdr_view v = { (const uint8_t *)owner, (uint32_t)strlen(owner) };
+
+	return state_open_file(&e->c, &v, 1, ino, access, deny, fd, out);
+}
+
+static nfsstat4 io(struct env *e, const struct stateid4 *sid, uint64_t ino, bool write, int *fd)
+{
+	struct open_state *ref;
+	nfsstat4 st;
+
+	st = state_stateid_for_io(&e->c, sid, 1, ino, write, fd, &ref);
+	state_io_done(ref);
+	return st;
+}
+
+static nfsstat4 stateid_op(struct env *e, nfs4_op_fn fn, uint32_t pre, bool has_pre,
+			   const struct stateid4 *sid, struct stateid4 *out)
+{
+	struct xdr_out a, r;
+	nfsstat4 st;
+
+	xdr_out_init(&a, 64);
+	if (has_pre)
+		xdr_put_u32(&a, pre);
+	nfs4_enc_stateid4(&a, sid);
+	st = run(e, fn, &a, &r);
+	if (st == NFS4_OK && out) {
+		struct xdr_in in;
+
+		xdr_in_init(&in, r.buf, r.len);
+		assert_true(nfs4_dec_stateid4(&in, out));
+	}
+	xdr_out_release(&r);
+	return st;
+}
+
+static nfsstat4 close_sid(struct env *e, const struct stateid4 *sid, struct stateid4 *out)
+{
+	return stateid_op(e, nfs4_op_close, 0, true, sid, out);
+}
+
+static nfsstat4 downgrade(struct env *e, const struct stateid4 *sid, uint32_t access,
+			  uint32_t deny, struct stateid4 *out)
+{
+	struct xdr_out a, r;
+	nfsstat4 st;
+
+	xdr_out_init(&a, 64);
+	nfs4_enc_stateid4(&a, sid);
+	xdr_put_u32(&a, 0);
+	xdr_put_u32(&a, access);
+	xdr_put_u32(&a, deny);
+	st = run(e, nfs4_op_open_downgrade, &a, &r);
+	if (st == NFS4_OK) {
+		struct xdr_in in;
+
+		xdr_in_init(&in, r.buf, r.len);
+		assert_true(nfs4_dec_stateid4(&in, out));
+	}
+	xdr_out_release(&r);
+	return st;
+}
+
+static bool fd_open(int fd)
+{
+	return fcntl(fd, F_GETFD) != -1;
+}
+
+static int devnull(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	return fd;
+}
+
+/* --- EXCHANGE_ID ---------------------------------------------------------- */
+
+static void test_exchange_id_new(void **state)
+{
+	struct env *e = *state;
+	struct exid x;
+
+	assert_int_equal(exchange_id(e, "client-a", 1, 0, &x), NFS4_OK);
+	assert_int_equal((uint32_t)(x.clientid >> 32), EPOCH);
+	assert_int_equal(x.seq, 1);
+	assert_int_equal(x.flags, EXCHGID4_FLAG_USE_NON_PNFS);
+	assert_int_equal(state_client_count(e->srv.state), 1);
+}
+
+static void test_exchange_id_flags_and_protection(void **state)
+{
+	struct env *e = *state;
+
+	assert_int_equal(exchange_id(e, "c", 1, EXCHGID4_FLAG_CONFIRMED_R, NULL), NFS4ERR_INVAL);
+	assert_int_equal(exchange_id(e, "c", 1, 0x1000, NULL), NFS4ERR_INVAL);
+	assert_int_equal(exchange_id_how(e, "c", 1, 0, SP4_MACH_CRED, NULL), NFS4ERR_INVAL);
+	assert_int_equal(exchange_id_how(e, "c", 1, 0, SP4_SSV, NULL), NFS4ERR_ENCR_ALG_UNSUPP);
+	assert_int_equal(exchange_id_how(e, "c", 1, 0, 9, NULL), NFS4ERR_BADXDR);
+	assert_int_equal(state_client_count(e->srv.state), 0);
+	/* Pass-through of permitted argument flags. */
+	assert_int_equal(exchange_id(e, "c", 1, EXCHGID4_FLAG_SUPP_MOVED_REFER |
+						       EXCHGID4_FLAG_BIND_PRINC_STATEID,
+				     NULL),
+			 NFS4_OK);
+}
+
+static void test_exchange_id_cases(void **state)
+{
+	struct env *e = *state;
+	struct exid x1, x2, x3, y;
+	uint8_t sid[16], sid3[16];
+
+	/* Case 1, then case 4: an unconfirmed record is replaced. */
+	assert_int_equal(exchange_id(e, "owner", 1, 0, &x1), NFS4_OK);
+	assert_int_equal(exchange_id(e, "owner", 1, 0, &x2), NFS4_OK);
+	assert_true(x1.clientid != x2.clientid);
+	assert_int_equal(state_client_count(e->srv.state), 1);
+	assert_int_equal(create_session(e, x1.clientid, 1, sid), NFS4ERR_STALE_CLIENTID);
+	assert_int_equal(create_session(e, x2.clientid, 1, sid), NFS4_OK);
+
+	/* Case 2: same verifier and principal give the confirmed record. */
+	assert_int_equal(exchange_id(e, "owner", 1, 0, &y), NFS4_OK);
+	assert_true(y.clientid == x2.clientid);
+	assert_int_equal(y.flags, EXCHGID4_FLAG_USE_NON_PNFS | EXCHGID4_FLAG_CONFIRMED_R);
+	assert_int_equal(y.seq, 2);
+
+	/* Cases 6-9: updates. */
+	assert_int_equal(exchange_id(e, "owner", 1, EXCHGID4_FLAG_UPD_CONFIRMED_REC_A, &y),
+			 NFS4_OK);
+	assert_true(y.clientid == x2.clientid);
+	assert_true(y.flags & EXCHGID4_FLAG_CONFIRMED_R);
+	assert_int_equal(exchange_id(e, "owner", 2, EXCHGID4_FLAG_UPD_CONFIRMED_REC_A, NULL),
+			 NFS4ERR_NOT_SAME);
+	assert_int_equal(exchange_id(e, "nobody", 1, EXCHGID4_FLAG_UPD_CONFIRMED_REC_A, NULL),
+			 NFS4ERR_NOENT);
+	e->call.cred.uid = 1000;
+	assert_int_equal(exchange_id(e, "owner", 1, EXCHGID4_FLAG_UPD_CONFIRMED_REC_A, NULL),
+			 NFS4ERR_PERM);
+	/* Case 3: another principal while the record has state. */
+	assert_int_equal(exchange_id(e, "owner", 1, 0, NULL), NFS4ERR_CLID_INUSE);
+	e->call.cred.uid = 0;
+
+	/* Case 5: a restart (new verifier) gets a new unconfirmed record;
+	 * the old incarnation keeps working until the new one is confirmed. */
+	assert_int_equal(exchange_id(e, "owner", 2, 0, &x3), NFS4_OK);
+	assert_true(x3.clientid != x2.clientid);
+	assert_false(x3.flags & EXCHGID4_FLAG_CONFIRMED_R);
+	assert_int_equal(x3.seq, 1);
+	begin(e);
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	begin(e);
+	assert_int_equal(create_session(e, x3.clientid, 1, sid3), NFS4_OK);
+	assert_int_equal(sequence(e, sid, 2, 0, false), NFS4ERR_BADSESSION);
+	assert_int_equal(state_client_count(e->srv.state), 1);
+	assert_int_equal(exchange_id(e, "owner", 2, 0, &y), NFS4_OK);
+	assert_true(y.clientid == x3.clientid);
+	assert_true(y.flags & EXCHGID4_FLAG_CONFIRMED_R);
+}
+
+static void test_exchange_id_collision_without_state(void **state)
+{
+	struct env *e = *state;
+	struct exid x, y;
+	uint8_t sid[16];
+
+	assert_int_equal(exchange_id(e, "owner", 1, 0, &x), NFS4_OK);
+	assert_int_equal(create_session(e, x.clientid, 1, sid), NFS4_OK);
+	assert_int_equal(sid_op(e, nfs4_op_destroy_session, sid), NFS4_OK);
+	/* No state left: another principal takes the name over (case 3). */
+	e->call.cred.uid = 1000;
+	assert_int_equal(exchange_id(e, "owner", 1, 0, &y), NFS4_OK);
+	assert_true(y.clientid != x.clientid);
+	assert_false(y.flags & EXCHGID4_FLAG_CONFIRMED_R);
+	assert_int_equal(state_client_count(e->srv.state), 1);
+}
+
+static void test_client_limit(void **state)
+{
+	struct env *e = *state;
+	struct state_limits lim = { .max_clients = 2 };
+
+	state_set_limits(e->srv.state, &lim);
+	assert_int_equal(exchange_id(e, "a", 1, 0, NULL), NFS4_OK);
+	assert_int_equal(exchange_id(e, "b", 1, 0, NULL), NFS4_OK);
+	assert_int_equal(exchange_id(e, "c", 1, 0, NULL), NFS4ERR_DELAY);
+	/* Replacing a's unconfirmed record frees a place first. */
+	assert_int_equal(exchange_id(e, "a", 1, 0, NULL), NFS4_OK);
+}
+
+/* --- CREATE_SESSION ------------------------------------------------------- */
+
+static void test_create_session_replay(void **state)
+{
+	struct env *e = *state;
+	struct exid x;
+	uint8_t sid1[16], sid2[16], b1[256], b2[256];
+	size_t l1, l2;
+
+	assert_int_equal(exchange_id(e, "owner", 1, 0, &x), NFS4_OK);
+	/* §18.36.4: an unconfirmed record wants exactly eir_sequenceid. */
+	assert_int_equal(create_session(e, x.clientid, 5, sid1), NFS4ERR_SEQ_MISORDERED);
+	assert_int_equal(create_session_ch(e, x.clientid, 1, 0, &default_chan, sid1, b1, &l1),
+			 NFS4_OK);
+	/* The retry gets the cached reply byte for byte, and no new session. */
+	assert_int_equal(create_session_ch(e, x.clientid, 1, 0, &default_chan, sid2, b2, &l2),
+			 NFS4_OK);
+	assert_int_equal(l1, l2);
+	assert_memory_equal(b1, b2, l1);
+	assert_int_equal(create_session(e, x.clientid, 3, sid2), NFS4ERR_SEQ_MISORDERED);
+	assert_int_equal(create_session(e, x.clientid, 0, sid2), NFS4ERR_SEQ_MISORDERED);
+	assert_int_equal(create_session(e, x.clientid, 2, sid2), NFS4_OK);
+	assert_memory_not_equal(sid1, sid2, 16);
+	/* Both sessions work. */
+	assert_int_equal(sequence(e, sid1, 1, 0, false), NFS4_OK);
+	begin(e);
+	assert_int_equal(sequence(e, sid2, 1, 0, false), NFS4_OK);
+	begin(e);
+	/* Unknown and stale client ids. */
+	assert_int_equal(create_session(e, x.clientid + 100, 1, sid2), NFS4ERR_STALE_CLIENTID);
+	assert_int_equal(create_session(e, x.clientid ^ (1ull << 40), 1, sid2),
+			 NFS4ERR_STALE_CLIENTID);
+}
+
+static void test_create_session_attrs(void **state)
+{
+	struct env *e = *state;
+	struct exid x;
+	struct chan big = { 1u << 30, 1u << 30, 1u << 30, 1000, 1000 };
+	struct chan tiny = { 10, 1 << 20, 0, 8, 8 };
+	struct chan zero = { 1 << 20, 1 << 20, 0, 8, 0 };
+	uint8_t sid[16], body[256];
+	size_t len;
+	struct xdr_in in;
+	uint32_t v[7], seq, flags;
+
+	assert_int_equal(exchange_id(e, "owner", 1, 0, &x), NFS4_OK);
+	assert_int_equal(create_session_ch(e, x.clientid, 1, 0x8, &big, sid, NULL, NULL),
+			 NFS4ERR_INVAL);
+	assert_int_equal(create_session_ch(e, x.clientid, 1, 0, &tiny, sid, NULL, NULL),
+			 NFS4ERR_TOOSMALL);
+	/* Another principal cannot confirm the record. */
+	e->call.cred.uid = 42;
+	assert_int_equal(create_session(e, x.clientid, 1, sid), NFS4ERR_CLID_INUSE);
+	e->call.cred.uid = 0;
+	assert_int_equal(create_session_ch(e, x.clientid, 1,
+					   CREATE_SESSION4_FLAG_PERSIST |
+						   CREATE_SESSION4_FLAG_CONN_BACK_CHAN,
+					   &big, sid, body, &len),
+			 NFS4_OK);
+	xdr_in_init(&in, body, len);
+	assert_true(xdr_skip(&in, 16));
+	assert_true(xdr_get_u32(&in, &seq));
+	assert_int_equal(seq, 1);
+	assert_true(xdr_get_u32(&in, &flags));
+	assert_int_equal(flags, 0);
+	for (int i = 0; i < 7; i++)
+		assert_true(xdr_get_u32(&in, &v[i]));
+	assert_int_equal(v[0], 0);
+	assert_int_equal(v[1], STATE_MAX_REQUEST_SIZE);
+	assert_int_equal(v[2], STATE_MAX_RESPONSE_SIZE);
+	assert_int_equal(v[3], STATE_MAX_RESPONSE_CACHED);
+	assert_int_equal(v[4], STATE_MAX_OPS);
+	assert_int_equal(v[5], STATE_MAX_SLOTS);
+	assert_int_equal(v[6], 0);
+	/* The compound limits come from the fore channel. */
+	assert_int_equal(sequence(e, sid, 1, 63, false), NFS4_OK);
+	assert_int_equal(e->c.max_ops, STATE_MAX_OPS);
+	assert_int_equal(e->c.max_resp_size, STATE_MAX_RESPONSE_SIZE);
+	assert_int_equal(state_max_cached_reply(&e->c), STATE_MAX_RESPONSE_CACHED);
+	assert_int_equal(sequence(e, sid, 1, 64, false), NFS4ERR_SEQUENCE_POS);
+	begin(e);
+	assert_int_equal(sequence(e, sid, 1, 64, false), NFS4ERR_BADSLOT);
+	/* ca_maxrequests 0 still gets one slot. */
+	assert_int_equal(create_session_ch(e, x.clientid, 2, 0, &zero, sid, NULL, NULL), NFS4_OK);
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	begin(e);
+	assert_int_equal(sequence(e, sid, 1, 1, false), NFS4ERR_BADSLOT);
+}
+
+static void test_session_limit(void **state)
+{
+	struct env *e = *state;
+	struct state_limits lim = { .max_sessions_per_client = 2 };
+	struct exid x;
+	uint8_t sid[16];
+
+	state_set_limits(e->srv.state, &lim);
+	assert_int_equal(exchange_id(e, "owner", 1, 0, &x), NFS4_OK);
+	assert_int_equal(create_session(e, x.clientid, 1, sid), NFS4_OK);
+	assert_int_equal(create_session(e, x.clientid, 2, sid), NFS4_OK);
+	assert_int_equal(create_session(e, x.clientid, 3, sid), NFS4ERR_NOSPC);
+	assert_int_equal(sid_op(e, nfs4_op_destroy_session, sid), NFS4_OK);
+	assert_int_equal(create_session(e, x.clientid, 3, sid), NFS4_OK);
+}
+
+/* --- SEQUENCE and the reply cache ----------------------------------------- */
+
+static void test_sequence_rules(void **state)
+{
+	struct env *e = *state;
+	uint8_t sid[16], bogus[16] = { 1, 2, 3 };
+	const uint8_t reply[] = "COMPOUND4res bytes, exactly";
+	const uint8_t *data;
+	size_t len;
+
+	new_client(e, "owner", sid);
+	begin(e);
+	assert_int_equal(sequence(e, bogus, 1, 0, false), NFS4ERR_BADSESSION);
+	assert_int_equal(sequence(e, sid, 1, 8, false), NFS4ERR_BADSLOT);
+	/* A fresh slot has seqid 0: 0 is no replay of anything. */
+	assert_int_equal(sequence(e, sid, 0, 0, false), NFS4ERR_SEQ_MISORDERED);
+	assert_int_equal(sequence(e, sid, 2, 0, false), NFS4ERR_SEQ_MISORDERED);
+
+	/* New request with sa_cachethis: the reply is cached. */
+	assert_int_equal(sequence(e, sid, 1, 0, true), NFS4_OK);
+	assert_non_null(e->c.session);
+	assert_non_null(e->c.client);
+	assert_non_null(e->c.slot);
+	assert_true(e->c.cachethis);
+	assert_false(state_slot_replay(&e->c, &data, &len));
+	assert_string_equal(client_domain(e->c.client), "testdom");
+	state_slot_done(&e->c, reply, sizeof(reply));
+	assert_null(e->c.session);
+
+	/* Its retry is answered from the cache, byte for byte. */
+	begin(e);
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	assert_true(state_slot_replay(&e->c, &data, &len));
+	assert_int_equal(len, sizeof(reply));
+	assert_memory_equal(data, reply, len);
+	/* ... and a second retry while the first is in progress waits. */
+	{
+		struct compound first = e->c;
+
+		memset(&e->c, 0, sizeof(e->c));
+		e->c.srv = &e->srv;
+		e->c.call = &e->call;
+		assert_int_equal(sequence(e, sid, 1, 0, false), NFS4ERR_DELAY);
+		assert_int_equal(sequence(e, sid, 2, 0, false), NFS4ERR_SEQ_MISORDERED);
+		state_slot_done(&first, NULL, 0);
+	}
+	/* The replay left the cache alone. */
+	begin(e);
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	assert_true(state_slot_replay(&e->c, &data, &len));
+	assert_memory_equal(data, reply, sizeof(reply));
+
+	/* Without sa_cachethis nothing is kept: RETRY_UNCACHED_REP. */
+	begin(e);
+	assert_int_equal(sequence(e, sid, 2, 0, false), NFS4_OK);
+	assert_false(state_slot_replay(&e->c, &data, &len));
+	state_slot_done(&e->c, reply, sizeof(reply));
+	begin(e);
+	assert_int_equal(sequence(e, sid, 2, 0, false), NFS4ERR_RETRY_UNCACHED_REP);
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4ERR_SEQ_MISORDERED);
+
+	/* Slot in use by an in-flight request: its retry gets DELAY. */
+	assert_int_equal(sequence(e, sid, 3, 0, true), NFS4_OK);
+	{
+		struct compound first = e->c;
+
+		memset(&e->c, 0, sizeof(e->c));
+		e->c.srv = &e->srv;
+		e->c.call = &e->call;
+		assert_int_equal(sequence(e, sid, 3, 0, true), NFS4ERR_DELAY);
+		/* Another slot is independent. */
+		assert_int_equal(sequence(e, sid, 1, 1, false), NFS4_OK);
+		begin(e);
+		state_slot_done(&first, reply, sizeof(reply));
+	}
+	/* A reply too large for ca_maxresponsesize_cached is not kept. */
+	{
+		static uint8_t big[8192];
+
+		assert_int_equal(sequence(e, sid, 4, 0, true), NFS4_OK);
+		state_slot_done(&e->c, big, sizeof(big));
+		begin(e);
+		assert_int_equal(sequence(e, sid, 4, 0, true), NFS4ERR_RETRY_UNCACHED_REP);
+	}
+}
+
+static void test_bind_conn_and_destroy_session(void **state)
+{
+	struct env *e = *state;
+	uint8_t sid[16], other[16] = { 9 };
+	struct xdr_out a, r;
+	struct xdr_in in;
+	uint32_t dir;
+
+	new_client(e, "owner", sid);
+	begin(e);
+	e->conn.id = 8;
+	xdr_out_init(&a, 64);
+	xdr_put_fixed(&a, sid, 16);
+	xdr_put_u32(&a, CDFC4_FORE_OR_BOTH);
+	xdr_put_bool(&a, true);
+	assert_int_equal(run(e, nfs4_op_bind_conn_to_session, &a, &r), NFS4_OK);
+	xdr_in_init(&in, r.buf, r.len);
+	assert_true(xdr_skip(&in, 16));
+	assert_true(xdr_get_u32(&in, &dir));
+	assert_int_equal(dir, CDFS4_FORE);
+	xdr_out_release(&r);
+
+	xdr_out_init(&a, 64);
+	xdr_put_fixed(&a, sid, 16);
+	xdr_put_u32(&a, 5);
+	xdr_put_bool(&a, false);
+	assert_int_equal(run(e, nfs4_op_bind_conn_to_session, &a, &r), NFS4ERR_INVAL);
+	xdr_out_release(&r);
+
+	xdr_out_init(&a, 64);
+	xdr_put_fixed(&a, other, 16);
+	xdr_put_u32(&a, CDFC4_FORE);
+	xdr_put_bool(&a, false);
+	assert_int_equal(run(e, nfs4_op_bind_conn_to_session, &a, &r), NFS4ERR_BADSESSION);
+	xdr_out_release(&r);
+
+	state_conn_closed(e->srv.state, 8);
+	state_conn_closed(e->srv.state, 7);
+
+	/* Destroy the session from a compound on it: it stays usable by
+	 * this compound until the end, then it is gone. */
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	assert_int_equal(sid_op(e, nfs4_op_destroy_session, sid), NFS4_OK);
+	assert_int_equal(sid_op(e, nfs4_op_destroy_session, sid), NFS4ERR_BADSESSION);
+	state_slot_done(&e->c, (const uint8_t *)"x", 1);
+	begin(e);
+	assert_int_equal(sequence(e, sid, 2, 0, false), NFS4ERR_BADSESSION);
+}
+
+static void test_destroy_clientid_busy(void **state)
+{
+	struct env *e = *state;
+	uint8_t sid[16];
+	uint64_t id = new_client(e, "owner", sid);
+
+	begin(e);
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	assert_int_equal(destroy_clientid(e, id), NFS4ERR_CLIENTID_BUSY);
+	begin(e);
+	assert_int_equal(sid_op(e, nfs4_op_destroy_session, sid), NFS4_OK);
+	assert_int_equal(destroy_clientid(e, id ^ (1ull << 40)), NFS4ERR_STALE_CLIENTID);
+	assert_int_equal(destroy_clientid(e, id), NFS4_OK);
+	assert_int_equal(destroy_clientid(e, id), NFS4ERR_STALE_CLIENTID);
+	assert_int_equal(state_client_count(e->srv.state), 0);
+
+	/* Opens make a client busy too, even without sessions. */
+	id = new_client(e, "owner2", sid);
+	begin(e);
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	struct stateid4 os;
+
+	assert_int_equal(open_file(e, "oo", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &os), NFS4_OK);
+	begin(e);
+	assert_int_equal(sid_op(e, nfs4_op_destroy_session, sid), NFS4_OK);
+	assert_int_equal(destroy_clientid(e, id), NFS4ERR_CLIENTID_BUSY);
+	/* An unconfirmed record can be destroyed. */
+	struct exid x;
+
+	assert_int_equal(exchange_id(e, "fresh", 1, 0, &x), NFS4_OK);
+	assert_int_equal(destroy_clientid(e, x.clientid), NFS4_OK);
+}
+
+static void test_reclaim_complete(void **state)
+{
+	struct env *e = *state;
+	uint8_t sid[16];
+	struct xdr_out a, r;
+
+	new_client(e, "owner", sid);
+	begin(e);
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	xdr_out_init(&a, 8);
+	xdr_put_bool(&a, true);
+	assert_int_equal(run(e, nfs4_op_reclaim_complete, &a, &r), NFS4_OK);
+	xdr_out_release(&r);
+	xdr_out_init(&a, 8);
+	xdr_put_bool(&a, false);
+	assert_int_equal(run(e, nfs4_op_reclaim_complete, &a, &r), NFS4_OK);
+	xdr_out_release(&r);
+	xdr_out_init(&a, 8);
+	xdr_put_bool(&a, false);
+	assert_int_equal(run(e, nfs4_op_reclaim_complete, &a, &r), NFS4ERR_COMPLETE_ALREADY);
+	xdr_out_release(&r);
+	assert_false(state_in_grace(e->srv.state));
+}
+
+/* --- leases --------------------------------------------------------------- */
+
+static void test_lease_expiry(void **state)
+{
+	struct env *e = *state;
+	uint8_t sa[16], sb[16];
+	uint64_t ida;
+	struct stateid4 os;
+	int fd = devnull();
+
+	ida = new_client(e, "a", sa);
+	new_client(e, "b", sb);
+	begin(e);
+	assert_int_equal(sequence(e, sa, 1, 0, false), NFS4_OK);
+	assert_int_equal(open_file(e, "oo", 5, OPEN4_SHARE_ACCESS_READ, 0, fd, &os), NFS4_OK);
+	begin(e);
+
+	/* b renews at 1060; a's lease (renewed at 1000) ends at 1090. */
+	e->now = 1060;
+	assert_int_equal(sequence(e, sb, 1, 0, false), NFS4_OK);
+	begin(e);
+	e->now = 1090;
+	state_laundromat(e->srv.state, e->now);
+	assert_int_equal(state_client_count(e->srv.state), 2);
+	e->now = 1091;
+	state_laundromat(e->srv.state, e->now);
+	assert_int_equal(state_client_count(e->srv.state), 1);
+	assert_false(fd_open(fd));
+	assert_int_equal(sequence(e, sa, 2, 0, false), NFS4ERR_BADSESSION);
+	assert_int_equal(create_session(e, ida, 2, sa), NFS4ERR_STALE_CLIENTID);
+
+	/* A client with a compound in progress is not expired under it. */
+	assert_int_equal(sequence(e, sb, 2, 0, false), NFS4_OK);
+	e->now = 5000;
+	state_laundromat(e->srv.state, e->now);
+	assert_int_equal(state_client_count(e->srv.state), 1);
+	begin(e); /* the end of the compound renews the lease */
+	state_laundromat(e->srv.state, e->now + 90);
+	assert_int_equal(state_client_count(e->srv.state), 1);
+	state_laundromat(e->srv.state, e->now + 91);
+	assert_int_equal(state_client_count(e->srv.state), 0);
+
+	/* Unconfirmed records expire too. */
+	assert_int_equal(exchange_id(e, "u", 1, 0, NULL), NFS4_OK);
+	state_laundromat(e->srv.state, e->now + 91);
+	assert_int_equal(state_client_count(e->srv.state), 0);
+}
+
+static void test_laundromat_thread(void **state)
+{
+	struct env *e = *state;
+
+	assert_int_equal(state_start_laundromat(e->srv.state), 0);
+	assert_int_equal(state_start_laundromat(e->srv.state), -EALREADY);
+	state_stop_laundromat(e->srv.state);
+	state_stop_laundromat(e->srv.state);
+	assert_int_equal(state_start_laundromat(e->srv.state), 0);
+	/* state_table_free() in teardown stops it. */
+}
+
+/* --- stateids ------------------------------------------------------------- */
+
+static void test_stateid_rules(void **state)
+{
+	struct env *e = *state;
+	uint8_t sid[16];
+	struct stateid4 s1, s2, t, anon = { 0 }, bypass, cur = { .seqid = 1 },
+				   invalid = { .seqid = UINT32_MAX };
+	int fdr = devnull(), fdw = devnull(), fd;
+
+	memset(bypass.other, 0xff, sizeof(bypass.other));
+	bypass.seqid = UINT32_MAX;
+	new_client(e, "owner", sid);
+	begin(e);
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+
+	assert_int_equal(open_file(e, "oo", 5, 0, 0, -1, &s1), NFS4ERR_INVAL);
+	assert_int_equal(open_file(e, "oo", 5, 1, 4, -1, &s1), NFS4ERR_INVAL);
+	assert_int_equal(open_file(e, "oo", 5, OPEN4_SHARE_ACCESS_READ, 0, fdr, &s1), NFS4_OK);
+	assert_int_equal(s1.seqid, 1);
+	assert_int_equal(get_be32_for_test(s1.other), EPOCH);
+	assert_true(e->c.have_cur_stateid);
+	assert_memory_equal(&e->c.cur_stateid, &s1, sizeof(s1));
+
+	assert_int_equal(io(e, &s1, 5, false, &fd), NFS4_OK);
+	assert_int_equal(fd, fdr);
+	assert_int_equal(io(e, &s1, 5, true, &fd), NFS4ERR_OPENMODE);
+	assert_int_equal(io(e, &s1, 6, false, &fd), NFS4ERR_BAD_STATEID);
+
+	/* Upgrade: same owner and file; seqid 2, the write fd is kept. */
+	assert_int_equal(open_file(e, "oo", 5, OPEN4_SHARE_ACCESS_WRITE, 0, fdw, &s2), NFS4_OK);
+	assert_int_equal(s2.seqid, 2);
+	assert_memory_equal(s1.other, s2.other, NFS4_OTHER_SIZE);
+	assert_int_equal(io(e, &s2, 5, true, &fd), NFS4_OK);
+	assert_int_equal(fd, fdw);
+	assert_int_equal(io(e, &s1, 5, false, &fd), NFS4ERR_OLD_STATEID);
+	t = s2;
+	t.seqid = 3;
+	assert_int_equal(io(e, &t, 5, false, &fd), NFS4ERR_BAD_STATEID);
+	t.seqid = 0;
+	assert_int_equal(io(e, &t, 5, false, &fd), NFS4_OK);
+	t = s2;
+	t.other[0] ^= 1; /* another boot epoch */
+	assert_int_equal(io(e, &t, 5, false, &fd), NFS4ERR_STALE_STATEID);
+	t = s2;
+	t.other[7] ^= 1; /* another client */
+	assert_int_equal(io(e, &t, 5, false, &fd), NFS4ERR_BAD_STATEID);
+	t = s2;
+	t.other[11] ^= 1; /* another generation */
+	assert_int_equal(io(e, &t, 5, false, &fd), NFS4ERR_BAD_STATEID);
+	t = s2;
+	t.other[8] = 0x7f; /* an index never used */
+	assert_int_equal(io(e, &t, 5, false, &fd), NFS4ERR_BAD_STATEID);
+
+	/* Special stateids (§8.2.3). */
+	assert_int_equal(io(e, &anon, 5, true, &fd), NFS4_OK);
+	assert_int_equal(fd, -1);
+	assert_int_equal(io(e, &bypass, 5, false, &fd), NFS4_OK);
+	assert_int_equal(fd, -1);
+	assert_int_equal(io(e, &invalid, 5, false, &fd), NFS4ERR_BAD_STATEID);
+	t = anon;
+	t.seqid = 2;
+	assert_int_equal(io(e, &t, 5, false, &fd), NFS4ERR_BAD_STATEID);
+	t = bypass;
+	t.seqid = 0;
+	assert_int_equal(io(e, &t, 5, false, &fd), NFS4ERR_BAD_STATEID);
+	/* The current stateid is the last OPEN's. */
+	assert_int_equal(io(e, &cur, 5, true, &fd), NFS4_OK);
+	assert_int_equal(fd, fdw);
+	e->c.have_cur_stateid = false;
+	assert_int_equal(io(e, &cur, 5, true, &fd), NFS4ERR_BAD_STATEID);
+
+	/* A write-only open may read, with no descriptor to lend. */
+	struct stateid4 w;
+	int fd2 = devnull();
+
+	assert_int_equal(open_file(e, "oo", 9, OPEN4_SHARE_ACCESS_WRITE, 0, fd2, &w), NFS4_OK);
+	assert_int_equal(io(e, &w, 9, false, &fd), NFS4_OK);
+	assert_int_equal(fd, -1);
+	assert_int_equal(io(e, &w, 9, true, &fd), NFS4_OK);
+	assert_int_equal(fd, fd2);
+
+	/* Without a session, a stateid cannot be checked. */
+	begin(e);
+	assert_int_equal(io(e, &s2, 5, false, &fd), NFS4ERR_BAD_STATEID);
+}
+
+static void test_share_deny(void **state)
+{
+	struct env *e = *state;
+	uint8_t sa[16], sb[16];
+	struct stateid4 a, b, anon = { 0 }, out;
+	int fd;
+
+	new_client(e, "a", sa);
+	new_client(e, "b", sb);
+	begin(e);
+	assert_int_equal(sequence(e, sa, 1, 0, false), NFS4_OK);
+	assert_int_equal(open_file(e, "oa", 5, OPEN4_SHARE_ACCESS_READ, OPEN4_SHARE_DENY_WRITE, -1,
+				   &a),
+			 NFS4_OK);
+	begin(e);
+	assert_int_equal(sequence(e, sb, 1, 0, false), NFS4_OK);
+	assert_int_equal(open_file(e, "ob", 5, OPEN4_SHARE_ACCESS_WRITE, 0, -1, &b),
+			 NFS4ERR_SHARE_DENIED);
+	assert_int_equal(open_file(e, "ob", 5, OPEN4_SHARE_ACCESS_READ, OPEN4_SHARE_DENY_READ, -1,
+				   &b),
+			 NFS4ERR_SHARE_DENIED);
+	assert_int_equal(open_file(e, "ob", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &b), NFS4_OK);
+	/* An upgrade is checked too. */
+	assert_int_equal(open_file(e, "ob", 5, OPEN4_SHARE_ACCESS_BOTH, 0, -1, &out),
+			 NFS4ERR_SHARE_DENIED);
+	/* Other files are unaffected. */
+	assert_int_equal(open_file(e, "ob", 6, OPEN4_SHARE_ACCESS_WRITE, 0, -1, &out), NFS4_OK);
+	/* Anonymous I/O honours the reservation (§9.7). */
+	assert_int_equal(io(e, &anon, 5, true, &fd), NFS4ERR_LOCKED);
+	assert_int_equal(io(e, &anon, 5, false, &fd), NFS4_OK);
+
+	/* a closes; b can now write. */
+	begin(e);
+	assert_int_equal(sequence(e, sa, 2, 0, false), NFS4_OK);
+	e->have_fh = true;
+	e->fh_dev = 1;
+	e->fh_ino = 5;
+	assert_int_equal(close_sid(e, &a, &out), NFS4_OK);
+	begin(e);
+	assert_int_equal(sequence(e, sb, 2, 0, false), NFS4_OK);
+	assert_int_equal(open_file(e, "ob", 5, OPEN4_SHARE_ACCESS_BOTH, OPEN4_SHARE_DENY_BOTH, -1,
+				   &out),
+			 NFS4_OK);
+	assert_int_equal(io(e, &anon, 5, false, &fd), NFS4ERR_LOCKED);
+}
+
+static void test_close_test_free(void **state)
+{
+	struct env *e = *state;
+	uint8_t sid[16];
+	struct stateid4 s, out, bogus;
+	int fd = devnull(), iofd;
+	struct open_state *ref;
+
+	new_client(e, "owner", sid);
+	begin(e);
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	assert_int_equal(open_file(e, "oo", 5, OPEN4_SHARE_ACCESS_READ, 0, fd, &s), NFS4_OK);
+
+	/* TEST_STATEID: [open, anonymous, bogus, old seqid] */
+	bogus = s;
+	bogus.other[9] ^= 0x55;
+	{
+		struct xdr_out a, r;
+		struct xdr_in in;
+		struct stateid4 anon = { 0 }, old = s;
+		uint32_t n, st[4];
+
+		old.seqid = 0;
+		xdr_out_init(&a, 256);
+		xdr_put_u32(&a, 4);
+		nfs4_enc_stateid4(&a, &s);
+		nfs4_enc_stateid4(&a, &anon);
+		nfs4_enc_stateid4(&a, &bogus);
+		nfs4_enc_stateid4(&a, &old);
+		assert_int_equal(run(e, nfs4_op_test_stateid, &a, &r), NFS4_OK);
+		xdr_in_init(&in, r.buf, r.len);
+		assert_true(xdr_get_u32(&in, &n));
+		assert_int_equal(n, 4);
+		for (int i = 0; i < 4; i++)
+			assert_true(xdr_get_u32(&in, &st[i]));
+		assert_int_equal(st[0], NFS4_OK);
+		assert_int_equal(st[1], NFS4ERR_BAD_STATEID);
+		assert_int_equal(st[2], NFS4ERR_BAD_STATEID);
+		assert_int_equal(st[3], NFS4_OK);
+		xdr_out_release(&r);
+
+		/* A count larger than the bytes sent is garbage. */
+		xdr_out_init(&a, 64);
+		xdr_put_u32(&a, 1000);
+		assert_int_equal(run(e, nfs4_op_test_stateid, &a, &r), NFS4ERR_BADXDR);
+		xdr_out_release(&r);
+	}
+
+	/* FREE_STATEID on an open stateid: CLOSE is the way (§18.38). */
+	assert_int_equal(stateid_op(e, nfs4_op_free_stateid, 0, false, &s, NULL),
+			 NFS4ERR_LOCKS_HELD);
+	assert_int_equal(stateid_op(e, nfs4_op_free_stateid, 0, false, &bogus, NULL),
+			 NFS4ERR_BAD_STATEID);
+
+	/* CLOSE needs the right file. */
+	assert_int_equal(close_sid(e, &s, &out), NFS4ERR_NOFILEHANDLE);
+	e->have_fh = true;
+	e->fh_dev = 1;
+	e->fh_ino = 6;
+	assert_int_equal(close_sid(e, &s, &out), NFS4ERR_BAD_STATEID);
+	e->fh_ino = 5;
+
+	/* A READ in progress keeps the descriptor open across CLOSE. */
+	assert_int_equal(state_stateid_for_io(&e->c, &s, 1, 5, false, &iofd, &ref), NFS4_OK);
+	assert_int_equal(iofd, fd);
+	assert_int_equal(close_sid(e, &s, &out), NFS4_OK);
+	assert_int_equal(out.seqid, UINT32_MAX);
+	for (int i = 0; i < NFS4_OTHER_SIZE; i++)
+		assert_int_equal(out.other[i], 0);
+	assert_memory_equal(&e->c.cur_stateid, &out, sizeof(out));
+	assert_true(fd_open(fd));
+	state_io_done(ref);
+	assert_false(fd_open(fd));
+
+	assert_int_equal(close_sid(e, &s, &out), NFS4ERR_BAD_STATEID);
+	assert_int_equal(state_test_stateid(&e->c, &s), NFS4ERR_BAD_STATEID);
+	/* The current stateid is now the invalid one. */
+	struct stateid4 cur = { .seqid = 1 };
+
+	assert_int_equal(close_sid(e, &cur, &out), NFS4ERR_BAD_STATEID);
+
+	/* The index is reused with a new generation; the old id stays bad. */
+	struct stateid4 s2;
+
+	assert_int_equal(open_file(e, "oo", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &s2), NFS4_OK);
+	assert_memory_equal(s.other, s2.other, 10);
+	assert_memory_not_equal(s.other, s2.other, 12);
+	assert_int_equal(state_test_stateid(&e->c, &s), NFS4ERR_BAD_STATEID);
+	assert_int_equal(state_test_stateid(&e->c, &s2), NFS4_OK);
+}
+
+static void test_open_downgrade(void **state)
+{
+	struct env *e = *state;
+	uint8_t sid[16];
+	struct stateid4 s, out, anon = { 0 };
+	int fd;
+
+	new_client(e, "owner", sid);
+	begin(e);
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	e->have_fh = true;
+	e->fh_dev = 1;
+	e->fh_ino = 5;
+	assert_int_equal(open_file(e, "oo", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4_OK);
+	assert_int_equal(open_file(e, "oo", 5, OPEN4_SHARE_ACCESS_BOTH, OPEN4_SHARE_DENY_WRITE, -1,
+				   &s),
+			 NFS4_OK);
+	assert_int_equal(s.seqid, 2);
+	assert_int_equal(io(e, &anon, 5, true, &fd), NFS4ERR_LOCKED);
+
+	/* Only modes this owner OPENed with are acceptable (§18.18.3). */
+	assert_int_equal(downgrade(e, &s, OPEN4_SHARE_ACCESS_WRITE, 0, &out), NFS4ERR_INVAL);
+	assert_int_equal(downgrade(e, &s, OPEN4_SHARE_ACCESS_READ, OPEN4_SHARE_DENY_READ, &out),
+			 NFS4ERR_INVAL);
+	assert_int_equal(downgrade(e, &s, 0, 0, &out), NFS4ERR_INVAL);
+	assert_int_equal(downgrade(e, &s, OPEN4_SHARE_ACCESS_READ, 0, &out), NFS4_OK);
+	assert_int_equal(out.seqid, 3);
+	assert_memory_equal(&e->c.cur_stateid, &out, sizeof(out));
+	assert_int_equal(io(e, &out, 5, true, &fd), NFS4ERR_OPENMODE);
+	assert_int_equal(io(e, &anon, 5, true, &fd), NFS4_OK);
+	assert_int_equal(io(e, &s, 5, false, &fd), NFS4ERR_OLD_STATEID);
+	/* No way back up by downgrading. */
+	assert_int_equal(downgrade(e, &out, OPEN4_SHARE_ACCESS_BOTH, 0, &out), NFS4ERR_INVAL);
+	assert_int_equal(downgrade(e, &anon, OPEN4_SHARE_ACCESS_READ, 0, &out),
+			 NFS4ERR_BAD_STATEID);
+}
+
+static void test_stateid_limit(void **state)
+{
+	struct env *e = *state;
+	struct state_limits lim = { .max_stateids_per_client = 20 };
+	uint8_t sid[16];
+	struct stateid4 s;
+	uint64_t ino;
+
+	state_set_limits(e->srv.state, &lim);
+	new_client(e, "owner", sid);
+	begin(e);
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	for (ino = 0; ino < 20; ino++)
+		assert_int_equal(open_file(e, "oo", ino, 1, 0, -1, &s), NFS4_OK);
+	assert_int_equal(open_file(e, "oo", ino, 1, 0, -1, &s), NFS4ERR_NOSPC);
+	/* Upgrading an existing open needs no new stateid. */
+	assert_int_equal(open_file(e, "oo", 3, 3, 0, -1, &s), NFS4_OK);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_exchange_id_new, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exchange_id_flags_and_protection, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_exchange_id_cases, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exchange_id_collision_without_state, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_client_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_session_replay, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_session_attrs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sequence_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_conn_and_destroy_session, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_clientid_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reclaim_complete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lease_expiry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_laundromat_thread, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stateid_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_share_deny, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_test_free, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_downgrade, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stateid_limit, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
