@@ -123,7 +123,7 @@ struct state_table {
 	pthread_rwlock_t lock;
 	struct srv *srv;
 	uint32_t epoch;
-	uint32_t lease_time;
+	atomic_uint lease_time;       /* seconds; read without locks */
 	struct state_limits lim;
 	state_clock_fn clock;
 	void *clock_arg;
@@ -215,7 +215,7 @@ static bool conn_of(const struct compound *c, uint64_t *id)
 
 static void renew_locked(struct state_table *st, struct client *cl)
 {
-	cl->cl_expire = state_now(st) + st->lease_time;
+	cl->cl_expire = state_now(st) + atomic_load(&st->lease_time);
 }
 
 /* --- references ----------------------------------------------------------- */
@@ -287,7 +287,7 @@ struct state_table *state_table_new(struct srv *srv, uint32_t lease_time)
 
 	st->srv = srv;
 	st->epoch = (uint32_t)srv->boot_time;
-	st->lease_time = lease_time ? lease_time : STATE_DEFAULT_LEASE;
+	atomic_init(&st->lease_time, lease_time ? lease_time : STATE_DEFAULT_LEASE);
 	st->lim.max_clients = STATE_DEFAULT_MAX_CLIENTS;
 	st->lim.max_sessions_per_client = STATE_DEFAULT_MAX_SESSIONS;
 	st->lim.max_stateids_per_client = STATE_MAX_STATEIDS;
@@ -299,14 +299,12 @@ struct state_table *state_table_new(struct srv *srv, uint32_t lease_time)
 
 void state_set_lease_time(struct state_table *st, uint32_t seconds)
 {
-	pthread_rwlock_wrlock(&st->lock);
-	st->lease_time = seconds ? seconds : STATE_DEFAULT_LEASE;
-	pthread_rwlock_unlock(&st->lock);
+	atomic_store(&st->lease_time, seconds ? seconds : STATE_DEFAULT_LEASE);
 }
 
-uint32_t state_lease_time(const struct state_table *st)
+uint32_t state_lease_time(struct state_table *st)
 {
-	return st->lease_time;
+	return atomic_load(&st->lease_time);
 }
 
 void state_set_limits(struct state_table *st, const struct state_limits *lim)
@@ -931,6 +929,7 @@ nfsstat4 state_sequence(struct compound *c, const struct state_sequence_args *a,
 	c->client = cl;
 	c->slot = sl;
 	c->cachethis = a->cachethis;
+	c->replay = r->replay; /* the loop then sends state_slot_replay()'s bytes */
 	c->max_resp_size = se->se_fore.maxresponsesize;
 	c->max_ops = se->se_fore.maxoperations;
 	return NFS4_OK;
@@ -989,6 +988,7 @@ void state_slot_done(struct compound *c, const uint8_t *compound_res, size_t len
 	c->slot = NULL;
 	c->session = NULL;
 	c->client = NULL;
+	c->replay = false;
 	session_put(se);
 	client_put(cl);
 }

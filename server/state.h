@@ -104,7 +104,7 @@ struct state_table *state_table_new(struct srv *srv, uint32_t lease_time);
 void state_table_free(struct state_table *st);
 
 void state_set_lease_time(struct state_table *st, uint32_t seconds);
-uint32_t state_lease_time(const struct state_table *st);
+uint32_t state_lease_time(struct state_table *st);
 void state_set_limits(struct state_table *st, const struct state_limits *lim);
 /* Replace the clock (default: CLOCK_MONOTONIC seconds).  Set it before any
  * client exists; arg is borrowed. */
@@ -136,7 +136,8 @@ unsigned state_client_count(struct state_table *st);
 
 /*
  * After SEQUENCE succeeded: true if the request is a retry whose reply is in
- * the slot's cache (RFC 8881 §2.10.6.1.1).  The loop must then send exactly
+ * the slot's cache (RFC 8881 §2.10.6.1.1); SEQUENCE also sets c->replay in
+ * that case (cleared by state_slot_done()).  The loop must then send exactly
  * *data and *len as the COMPOUND4res and run nothing else; the bytes are
  * borrowed until state_slot_done().
  */

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -640,6 +641,7 @@ static void test_sequence_rules(void **state)
 	assert_non_null(e->c.client);
 	assert_non_null(e->c.slot);
 	assert_true(e->c.cachethis);
+	assert_false(e->c.replay);
 	assert_false(state_slot_replay(&e->c, &data, &len));
 	assert_string_equal(client_domain(e->c.client), "testdom");
 	state_slot_done(&e->c, reply, sizeof(reply));
@@ -648,6 +650,7 @@ static void test_sequence_rules(void **state)
 	/* Its retry is answered from the cache, byte for byte. */
 	begin(e);
 	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	assert_true(e->c.replay);
 	assert_true(state_slot_replay(&e->c, &data, &len));
 	assert_int_equal(len, sizeof(reply));
 	assert_memory_equal(data, reply, len);
@@ -1148,6 +1151,73 @@ static void test_stateid_limit(void **state)
 	assert_int_equal(open_file(e, "oo", 3, 3, 0, -1, &s), NFS4_OK);
 }
 
+/* --- threads ------------------------------------------------------------- */
+
+struct worker {
+	struct env *e;
+	const uint8_t *sid;
+	uint32_t slot;
+	int failures;
+};
+
+/* SEQUENCE, OPEN, READ, CLOSE on its own slot, many times; the main
+ * thread runs the laundromat and closes connections meanwhile.  cmocka's
+ * asserts are not thread-safe, so failures are counted. */
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct compound c = { .srv = &w->e->srv, .call = &w->e->call };
+	struct state_sequence_args sa = { .slotid = w->slot, .cachethis = true };
+	struct state_sequence_res sr;
+	char owner[16];
+	struct xdr_view ov = { (const uint8_t *)owner, 0 };
+	struct stateid4 s;
+	struct open_state *ref;
+	int fd;
+
+	memcpy(sa.sessionid, w->sid, 16);
+	snprintf(owner, sizeof(owner), "owner%u", w->slot);
+	ov.len = (uint32_t)strlen(owner);
+	for (uint32_t i = 1; i <= 2000; i++) {
+		sa.sequenceid = i;
+		if (state_sequence(&c, &sa, &sr) != NFS4_OK) {
+			w->failures++;
+			continue;
+		}
+		if (state_open_file(&c, &ov, 1, 100 + i % 3, OPEN4_SHARE_ACCESS_READ, 0, -1, &s) ||
+		    state_stateid_for_io(&c, &s, 1, 100 + i % 3, false, &fd, &ref) ||
+		    state_close(&c, &s, 1, 100 + i % 3))
+			w->failures++;
+		state_io_done(ref);
+		state_slot_done(&c, (const uint8_t *)owner, ov.len);
+	}
+	return NULL;
+}
+
+static void test_concurrent(void **state)
+{
+	struct env *e = *state;
+	uint8_t sid[16];
+	struct worker w[4];
+	pthread_t t[4];
+
+	new_client(e, "owner", sid);
+	begin(e);
+	for (uint32_t i = 0; i < 4; i++) {
+		w[i] = (struct worker){ .e = e, .sid = sid, .slot = i };
+		assert_int_equal(pthread_create(&t[i], NULL, worker_main, &w[i]), 0);
+	}
+	for (int i = 0; i < 2000; i++) {
+		state_laundromat(e->srv.state, 1000);
+		state_conn_closed(e->srv.state, 99);
+	}
+	for (uint32_t i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(w[i].failures, 0);
+	}
+	assert_int_equal(state_client_count(e->srv.state), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1173,6 +1243,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_close_test_free, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_downgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stateid_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
