@@ -250,8 +250,9 @@ static int domain_xattr(struct cfg_domain *d, char *err, size_t errlen)
 			if (!pl)
 				return domain_err(d, err, errlen,
 						  CFG_DK_PARENT, "xattr",
-						  "parent's xattr \"%s\" has no "
-						  "prefix to stack; set xattr",
+						  "parent's xattr \"%s\" has "
+						  "no prefix to stack; set "
+						  "xattr",
 						  d->parent->xattr);
 			if (pl + n > CFG_XATTR_MAX)
 				return domain_err(d, err, errlen,

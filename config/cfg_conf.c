@@ -73,7 +73,8 @@ int cfg_parse_listen(const char *spec, struct cfg_listen *out)
 	if (port && !cfg_parse_u32(port, 1, 65535, &p))
 		return -EINVAL;
 	if (out->addr.ss_family == AF_INET)
-		((struct sockaddr_in *)&out->addr)->sin_port = htons((uint16_t)p);
+		((struct sockaddr_in *)&out->addr)->sin_port =
+			htons((uint16_t)p);
 	else
 		((struct sockaddr_in6 *)&out->addr)->sin6_port =
 			htons((uint16_t)p);

@@ -108,7 +108,7 @@ static void dump_client(const struct cfg_export *e,
 	};
 	unsigned int i;
 
-	fprintf(f, " %s(%s,%s,%s,anonuid=%u,anongid=%u,sec=", c->spec,
+	fprintf(f, "%s(%s,%s,%s,anonuid=%u,anongid=%u,sec=", c->spec,
 		c->rw ? "rw" : "ro", c->sync ? "sync" : "async",
 		squash[c->squash], c->anonuid, c->anongid);
 	for (i = 0; i < c->nsec; i++)

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# test.sh - install what is missing, build, and run the whole lnfsd test
+# suite: unit tests, integration tests against the real server (own client,
+# tshark wire check), the same under AddressSanitizer+UBSan, and the Linux
+# kernel client in a qemu guest (../shared/harness/vm).
+#
+# Usage: sudo scripts/test.sh [--quick]
+#   --quick   skip the sanitizer build and the kernel-client guest
+# Env: LNFS_SHARED  the shared/ folder (default: ../shared next to the repo)
+# Ends with "summary: N passed, N failed, N skipped"; exit status 0 only if
+# nothing failed.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+QUICK=0
+[ "${1:-}" = --quick ] && QUICK=1
+PASS=0 FAIL=0 SKIP=0
+FAILED=()
+
+step() { printf '\n===== %s\n' "$*"; }
+count_automake() {
+    # add the counts of one automake test-suite.log
+    local log=$1 n
+    n=$(sed -n 's/^# PASS: *//p' "$log" | head -n1); PASS=$((PASS + ${n:-0}))
+    n=$(sed -n 's/^# SKIP: *//p' "$log" | head -n1); SKIP=$((SKIP + ${n:-0}))
+    n=$(sed -n 's/^# FAIL: *//p' "$log" | head -n1); FAIL=$((FAIL + ${n:-0}))
+    n=$(sed -n 's/^# ERROR: *//p' "$log" | head -n1); FAIL=$((FAIL + ${n:-0}))
+}
+run_check() {
+    # run_check NAME BUILD_DIR CONFIGURE_ARGS...
+    local name=$1 dir=$2
+    shift 2
+    step "$name: build in $dir"
+    if ! BUILD_DIR=$dir "$ROOT/scripts/build.sh" "$@"; then
+        echo "FAIL: $name: build failed"
+        FAIL=$((FAIL + 1)); FAILED+=("$name build")
+        return
+    fi
+    step "$name: make check"
+    (cd "$dir" && make -j"$(nproc)" check >/dev/null 2>&1)
+    grep -E '^(PASS|FAIL|SKIP|ERROR|XFAIL|XPASS):' "$dir/test-suite.log" 2>/dev/null ||
+        (cd "$dir" && find . -name '*.log' -newer Makefile -path './tests/*' -exec grep -H -E '^(PASS|FAIL|SKIP|ERROR):' {} + | sed 's/^[^:]*://')
+    for t in $(cd "$dir" && find tests -name '*.trs' | sort); do
+        r=$(sed -n 's/^:test-result: //p' "$dir/$t")
+        echo "$r: $name ${t%.trs}"
+        if [ "$r" = FAIL ] || [ "$r" = ERROR ]; then
+            FAILED+=("$name ${t%.trs}")
+            echo "----- ${t%.trs}.log (tail)"
+            tail -n 40 "$dir/${t%.trs}.log"
+        fi
+    done
+    count_automake "$dir/test-suite.log"
+}
+
+step "dependencies"
+"$ROOT/scripts/deps.sh" test || { echo "summary: 0 passed, 1 failed, 0 skipped"; exit 1; }
+
+WERROR=--enable-werror
+run_check "unit+integration" "$ROOT/build" $WERROR
+if [ $QUICK = 0 ]; then
+    run_check "asan+ubsan" "$ROOT/build-asan" $WERROR --enable-asan --enable-ubsan
+    step "Linux kernel client in a qemu guest"
+    "$ROOT/tests/vm/run.sh" "$ROOT/build/server/lnfsd"
+    rc=$?
+    case $rc in
+        0) PASS=$((PASS + 2)); echo "PASS: kernel client (label checks, listing/checksums)" ;;
+        77) SKIP=$((SKIP + 2)); echo "SKIP: kernel client (see the reason above)" ;;
+        *) FAIL=$((FAIL + 1)); FAILED+=("kernel client"); echo "FAIL: kernel client (rc=$rc)" ;;
+    esac
+fi
+
+step "result"
+for f in "${FAILED[@]}"; do echo "failed: $f"; done
+echo "summary: $PASS passed, $FAIL failed, $SKIP skipped"
+[ "$FAIL" = 0 ]
