@@ -885,6 +885,17 @@ nfsstat4 state_sequence(struct compound *c, const struct state_sequence_args *a,
 		status = NFS4ERR_BADSLOT; /* §18.46.3 */
 		goto fail;
 	}
+	/* §18.46.3 / §2.10.6.4: more ops than ca_maxoperations; checked
+	 * before the slot is touched so the request can be sent again */
+	if (c->op_count > se->se_fore.maxoperations) {
+		status = NFS4ERR_TOO_MANY_OPS;
+		goto fail;
+	}
+	/* §2.10.6.4: a request larger than the negotiated ca_maxrequestsize */
+	if (c->call && c->call->record_len > se->se_fore.maxrequestsize) {
+		status = NFS4ERR_REQ_TOO_BIG;
+		goto fail;
+	}
 	sl = &se->se_slots[a->slotid];
 	/* RFC 8881 §2.10.6.1. */
 	if (sl->sl_inuse) {
