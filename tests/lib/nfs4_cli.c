@@ -171,15 +171,14 @@ static void print_time(const char *name, const struct nfs4_time *t)
 	printf("%s: %" PRId64 ".%09u\n", name, t->sec, t->nsec);
 }
 
-static int cmd_stat(struct nfs4_client *cl, const char *path)
+static int cmd_stat_fh(struct nfs4_client *cl, const struct nfs4_fh *fhp)
 {
-	struct nfs4_fh fh;
+	struct nfs4_fh fh = *fhp;
 	struct nfs4_bitmap bm;
 	struct nfs4_compound c;
 	struct nfs4_call *call;
 	const struct nfs4_attrs *a;
 
-	lookup(cl, path, &fh);
 	nfs4_bitmap_common(&bm);
 	nfs4_compound_init(&c);
 	nfs4_op_putfh(&c, &fh);
@@ -432,13 +431,42 @@ static int cmd_setlabel(struct nfs4_client *cl, const char *path, const char *la
 	return 0;
 }
 
+static int cmd_stat(struct nfs4_client *cl, const char *path)
+{
+	struct nfs4_fh fh;
+
+	lookup(cl, path, &fh);
+	return cmd_stat_fh(cl, &fh);
+}
+
+/* statfh HEX: GETATTR of a handle given in hex (e.g. one printed by stat
+ * before a server restart). */
+static int cmd_statfh(struct nfs4_client *cl, const char *hex)
+{
+	struct nfs4_fh fh;
+	size_t n = strlen(hex), i;
+
+	if (n % 2 || n / 2 > NFS4_FHSIZE)
+		die("statfh: %s is not a handle in hex", hex);
+	memset(&fh, 0, sizeof(fh));
+	for (i = 0; i < n / 2; i++) {
+		unsigned v;
+
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			die("statfh: %s is not a handle in hex", hex);
+		fh.data[i] = (uint8_t)v;
+	}
+	fh.len = (uint32_t)(n / 2);
+	return cmd_stat_fh(cl, &fh);
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
 		"usage: %s [-s ADDR] [-p PORT] [-b SRCADDR] [-u UID -g GID] [-m MINOR] CMD ARGS\n"
 		"commands: ls PATH | stat PATH | cat PATH | getlabel PATH |\n"
 		"          setlabel PATH LABEL [LFS PI] | put LOCALFILE PATH | mkdir PATH |\n"
-		"          rm PATH | null\n",
+		"          rm PATH | statfh HEXHANDLE | null\n",
 		prog);
 	exit(2);
 }
@@ -517,6 +545,8 @@ int main(int argc, char **argv)
 		rc = cmd_stat(cl, argv[1]);
 	else if (strcmp(cmd, "cat") == 0 && argc == 2)
 		rc = cmd_cat(cl, argv[1]);
+	else if (strcmp(cmd, "statfh") == 0 && argc == 2)
+		rc = cmd_statfh(cl, argv[1]);
 	else if (strcmp(cmd, "getlabel") == 0 && argc == 2)
 		rc = cmd_getlabel(cl, argv[1]);
 	else if (strcmp(cmd, "setlabel") == 0 && (argc == 3 || argc == 5))
