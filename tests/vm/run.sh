@@ -38,6 +38,28 @@ WORK=$(mktemp -d /tmp/lnfs-vmtest.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 fails=0
 
+# guest_run NAME EXPORT GUEST_COMMAND FILES...: inside the harness's network
+# namespace, start lnfsd exporting EXPORT on 10.77.0.1, boot the guest with
+# FILES in its exchange directory, run GUEST_COMMAND, stop lnfsd by pid.
+# The transcript is $WORK/NAME.log, the server's log $WORK/NAME-server.log.
+guest_run() {
+    local name=$1 export=$2 cmd=$3 f copies=""
+    shift 3
+    for f in "$@"; do copies="$copies -c \"$f\""; done
+    cat > "$WORK/$name-inner.sh" <<INNER
+#!/usr/bin/env bash
+"$LNFSD" -f -v -l 10.77.0.1:2049 -e "$export" > "$WORK/$name-server.log" 2>&1 &
+SPID=\$!
+for _ in \$(seq 100); do ss -Hltn 'sport = :2049' | grep -q . && break; sleep 0.1; done
+"$VM/run-guest.sh" $copies "\$1"
+rc=\$?
+kill -TERM \$SPID; wait \$SPID
+exit \$rc
+INNER
+    chmod +x "$WORK/$name-inner.sh"
+    "$VM/with-netns.sh" "$WORK/$name-inner.sh" "$cmd" > "$WORK/$name.log" 2>&1
+}
+
 # ---------------------------------------------------------------- 1. labels
 EXP1=$WORK/label-export
 mkdir -p "$EXP1"
@@ -89,19 +111,8 @@ norm_ls() { sed 's/^\([-a-z]\{10\}\)[.+]/\1/' | awk 'BEGIN{b=0} /^$/{b=1} !(b==0
 (cd "$EXP2" && ls -lanR --time-style=+%s . | norm_ls > "$WORK/host-ls.txt")
 (cd "$EXP2" && find . -type f -print0 | sort -z | xargs -0 md5sum > "$WORK/host-md5.txt")
 cp "$HERE/guest-browse.sh" "$WORK/guest-browse.sh"
-cat > "$WORK/inner.sh" <<INNER
-#!/usr/bin/env bash
-"$LNFSD" -f -v -l 10.77.0.1:2049 -e "$EXP2" > "$WORK/server2.log" 2>&1 &
-SPID=\$!
-for _ in \$(seq 100); do ss -Hltn 'sport = :2049' | grep -q . && break; sleep 0.1; done
-"$VM/run-guest.sh" -c "$WORK/guest-browse.sh" "bash \\\$LNFS_IO/guest-browse.sh 10.77.0.1:$EXP2"
-rc=\$?
-kill -TERM \$SPID; wait \$SPID
-exit \$rc
-INNER
-chmod +x "$WORK/inner.sh"
 echo "== 2. browse-check"
-"$VM/with-netns.sh" "$WORK/inner.sh" > "$WORK/browse.log" 2>&1
+guest_run browse "$EXP2" "bash \$LNFS_IO/guest-browse.sh 10.77.0.1:$EXP2" "$WORK/guest-browse.sh"
 rc=$?
 sed -n '/^=== LS-BEGIN/,/^=== LS-END/p' "$WORK/browse.log" | sed '1d;$d' | tr -d '\r' | norm_ls > "$WORK/guest-ls.txt"
 sed -n '/^=== MD5-BEGIN/,/^=== MD5-END/p' "$WORK/browse.log" | sed '1d;$d' | tr -d '\r' > "$WORK/guest-md5.txt"
@@ -121,7 +132,51 @@ DESC="the host xattr of the chcon'ed file holds the new label"
 check sh -c "getfattr -h -n trusted.lnfs.default --only-values '$EXP2/hello.txt' 2>/dev/null | grep -q httpd_sys_content_t"
 if [ $fails != 0 ]; then
     echo "----- guest transcript (tail)"; tail -n 60 "$WORK/browse.log"
-    echo "----- server log (tail)"; tail -n 20 "$WORK/server2.log"
+    echo "----- server log (tail)"; tail -n 20 "$WORK/browse-server.log"
+fi
+
+# ---------------------------------------------------------------- 3. workload
+# A real source tree (zlib, from Debian's source archive, cached next to the
+# guest image) built on the mount and on local disk, and the fsx exerciser.
+SRCTGZ=${LNFS_VM_CACHE:-/var/cache/lnfs-vm}/src/zlib.tar.gz
+if [ ! -s "$SRCTGZ" ]; then
+    mkdir -p "$(dirname "$SRCTGZ")" "$WORK/apt/lists/partial" "$WORK/apt/dl"
+    echo "deb-src http://deb.debian.org/debian bookworm main" > "$WORK/apt/sources.list"
+    aptsrc() { apt-get -q -o Dir::Etc::SourceList="$WORK/apt/sources.list" \
+        -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$WORK/apt/lists" "$@"; }
+    if (cd "$WORK/apt/dl" && aptsrc update && aptsrc source --download-only zlib) > "$WORK/apt.log" 2>&1; then
+        orig=$(ls "$WORK"/apt/dl/zlib_*.orig.tar.* | head -n1)
+        mkdir -p "$WORK/apt/x" && tar xf "$orig" -C "$WORK/apt/x" &&
+            tar czf "$SRCTGZ" -C "$WORK/apt/x" . || rm -f "$SRCTGZ"
+    fi
+fi
+echo "== 3. workload: source build and fsx"
+if [ ! -s "$SRCTGZ" ]; then
+    echo "SKIP: no source tarball (apt-get source zlib failed: $(tail -n 2 "$WORK/apt.log" 2>/dev/null))"
+elif ! gcc -O2 -o "$WORK/fsx" "$ROOT/tests/tools/fsx.c"; then
+    echo "FAIL: fsx does not build"; fails=$((fails + 1))
+else
+    cp "$SRCTGZ" "$WORK/src.tar.gz"
+    cp "$HERE/guest-workload.sh" "$WORK/guest-workload.sh"
+    EXP3=$WORK/work-export
+    mkdir -p "$EXP3"
+    guest_run work "$EXP3" "bash \$LNFS_IO/guest-workload.sh 10.77.0.1:$EXP3 ${LNFS_FSX_SECONDS:-60}" \
+        "$WORK/guest-workload.sh" "$WORK/src.tar.gz" "$WORK/fsx"
+    rc=$?
+    grep -E '^(BUILD|FSX)-' "$WORK/work.log"
+    DESC="guest ran the workload (exit $rc)"; check test $rc = 0
+    DESC="a source tree built on the mount is identical to the local build"
+    check grep -q '^BUILD-OK' "$WORK/work.log"
+    DESC="fsx found no data mismatch (2 seeds)"
+    check test "$(grep -c '^FSX-OK' "$WORK/work.log")" = 2
+    sed -n '/^=== NFSMD5-BEGIN/,/^=== NFSMD5-END/p' "$WORK/work.log" | sed '1d;$d' | tr -d '\r' > "$WORK/nfs-md5.txt"
+    (cd "$EXP3"/nfs-build/zlib-* 2>/dev/null && find . -type f -print0 | sort -z | xargs -0 md5sum) > "$WORK/host-md5b.txt"
+    DESC="every file of the NFS build has the same checksum on the server's disk"
+    check sh -c "test -s '$WORK/host-md5b.txt' && diff '$WORK/host-md5b.txt' '$WORK/nfs-md5.txt' >/dev/null"
+    if [ $rc != 0 ]; then
+        echo "----- workload transcript (tail)"; grep -v '^[0-9a-f]\{32\} ' "$WORK/work.log" | tail -n 40
+        echo "----- server log (tail)"; tail -n 20 "$WORK/work-server.log"
+    fi
 fi
 echo "kernel client: $fails failed checks"
 [ $fails = 0 ]
