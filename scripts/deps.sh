@@ -10,7 +10,7 @@ what=${1:-build}
 pkgs=(build-essential autoconf automake libtool pkg-config libtirpc-dev libnfsidmap-dev
       libselinux1-dev libkrb5-dev libcmocka-dev)
 if [ "$what" = test ]; then
-    pkgs+=(tshark attr debootstrap qemu-system-x86 e2fsprogs iproute2 procps psmisc)
+    pkgs+=(tshark attr debootstrap qemu-system-x86 e2fsprogs iproute2 procps psmisc btrfs-progs)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -24,6 +24,8 @@
 #include "server/idmap.h"
 #include "server/limits.h"
 #include "server/srv.h"
+#include "server/v42.h"
+#include "server/xattr.h"
 
 #define PSEUDO_FSID_MAJOR 0x4c4e4653ull /* "LNFS" */
 
@@ -106,9 +108,19 @@ void attr_supported(const struct compound *c, const struct export *x, uint32_t o
 		attr_setbit(out, common_attrs[i]);
 	if (c->minorversion >= 2) {
 		attr_setbit(out, FATTR4_CHANGE_ATTR_TYPE);
+		/* RFC 8276 §8.1: whether the object's file system keeps
+		 * user xattrs (op_xattr.c); false in the pseudo-fs */
+		attr_setbit(out, FATTR4_XATTR_SUPPORT);
 		/* the pseudo-fs has no labels of its own but serves the default */
 		if (!x || label_enabled(c, x))
 			attr_setbit(out, FATTR4_SEC_LABEL);
+		/* RFC 7862 §12.2.1-2: clone_blksize only where CLONE works
+		 * (op_v42.c); space_freed only where no blocks are shared,
+		 * so that a file's own blocks are what removing it frees */
+		if (x && v42_clone_blksize(x))
+			attr_setbit(out, FATTR4_CLONE_BLKSIZE);
+		else if (x)
+			attr_setbit(out, FATTR4_SPACE_FREED);
 	}
 }
 
@@ -403,6 +415,17 @@ nfsstat4 attr_encode(const struct compound *c, struct attr_obj *o, const uint32_
 		case FATTR4_SEC_LABEL:
 			label_encode(out, &lbl);
 			break;
+		case FATTR4_XATTR_SUPPORT:
+			xdr_put_bool(out, xattr_fs_supported(o->exp, o->fd, st->stx_mode));
+			break;
+		case FATTR4_CLONE_BLKSIZE:
+			xdr_put_u32(out, v42_clone_blksize(o->exp));
+			break;
+		case FATTR4_SPACE_FREED:
+			/* removing the last link frees the file's blocks; with
+			 * other links left, removing this one frees nothing */
+			xdr_put_u64(out, st->stx_nlink == 1 ? st->stx_blocks * 512ull : 0);
+			break;
 		default:
 			/* write-only attributes (time_*_set) are not returned */
 			want[a / 32] &= ~(1u << (a % 32));
@@ -558,11 +581,16 @@ nfsstat4 attr_apply(const struct compound *c, const struct export *x, int fd,
 			attr_setbit(done, FATTR4_OWNER_GROUP);
 	}
 	if (attr_isset(s->mask, FATTR4_MODE)) {
-		if (S_ISLNK(st.st_mode))
-			return NFS4ERR_INVAL;
-		if (chmod(path, s->mode) < 0)
-			return nfs4_errno(errno);
-		attr_setbit(done, FATTR4_MODE);
+		/* Linux symlinks have no permission bits of their own (always
+		 * 0777) and cannot be chmod()ed: the mode is ignored, as knfsd
+		 * does, and left out of attrsset, as CREATE of a symlink does.
+		 * Failing would stop clients (and pynfs's tree cleanup) that
+		 * reset modes on every entry they are about to remove. */
+		if (!S_ISLNK(st.st_mode)) {
+			if (chmod(path, s->mode) < 0)
+				return nfs4_errno(errno);
+			attr_setbit(done, FATTR4_MODE);
+		}
 	}
 	if (attr_isset(s->mask, FATTR4_TIME_ACCESS_SET) ||
 	    attr_isset(s->mask, FATTR4_TIME_MODIFY_SET)) {

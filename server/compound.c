@@ -95,14 +95,68 @@ static bool op_is_v40_only(uint32_t op)
  * status and a small result, so it can fail cleanly with REP_TOO_BIG. */
 #define OP_MIN_ROOM 128
 
+/* RFC 8881 §16.2.3.1.2: an op that sets the current filehandle without
+ * returning a stateid sets the current stateid to the all-zeros stateid,
+ * which a later op may not use as "the current stateid" (Figure 6: it gets
+ * NFS4ERR_BAD_STATEID).  OPEN sets both itself; SAVEFH and RESTOREFH carry
+ * the stateid with the filehandle and are handled by the loop. */
+static bool op_resets_cur_stateid(uint32_t op)
+{
+	switch (op) {
+	case OP_PUTFH:
+	case OP_PUTPUBFH:
+	case OP_PUTROOTFH:
+	case OP_LOOKUP:
+	case OP_LOOKUPP:
+	case OP_CREATE:
+	case OP_SECINFO:
+	case OP_SECINFO_NO_NAME:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Track the current and saved stateids across an op that succeeded. */
+static void track_stateids(struct compound *c, uint32_t op, bool *have_saved,
+			   struct stateid4 *saved)
+{
+	if (op_resets_cur_stateid(op)) {
+		c->have_cur_stateid = false;
+	} else if (op == OP_SAVEFH) {
+		*have_saved = c->have_cur_stateid;
+		*saved = c->cur_stateid;
+	} else if (op == OP_RESTOREFH) {
+		c->have_cur_stateid = *have_saved;
+		c->cur_stateid = *saved;
+	}
+}
+
+/* The reply limit once SEQUENCE has succeeded: ca_maxresponsesize, or
+ * ca_maxresponsesize_cached when the client asked for the reply to be
+ * cached (RFC 8881 §2.10.6.4, §18.46.3).  *to_cache tells which one. */
+static size_t session_reply_limit(const struct compound *c, size_t res_start, bool *to_cache)
+{
+	size_t lim = c->max_resp_size;
+
+	*to_cache = false;
+	if (c->cachethis && state_max_cached_reply(c) < lim) {
+		lim = state_max_cached_reply(c);
+		*to_cache = true;
+	}
+	return res_start + lim;
+}
+
 bool nfs4_compound(struct srv *srv, const struct rpc_call *call, struct xdr_in *args,
 		   struct xdr_out *res)
 {
 	struct compound c;
 	struct xdr_view tag;
+	struct stateid4 saved_sid = { 0 };
 	uint32_t minor, numops, i, opnum = 0, done = 0;
 	size_t res_start, status_pos, count_pos, limit_saved = res->limit;
-	nfsstat4 status = NFS4_OK;
+	nfsstat4 status = NFS4_OK, too_big = NFS4ERR_RESOURCE;
+	bool have_saved_sid = false;
 
 	if (!xdr_get_opaque(args, LNFS_MAX_TAG, &tag) || !xdr_get_u32(args, &minor) ||
 	    !xdr_get_u32(args, &numops))
@@ -163,7 +217,7 @@ bool nfs4_compound(struct srv *srv, const struct rpc_call *call, struct xdr_in *
 		op_pos = xdr_out_pos(res);
 		if (xdr_out_room(res) < OP_MIN_ROOM) {
 			/* RFC 8881 §2.10.6.4: no room for even a status */
-			status = c.session ? NFS4ERR_REP_TOO_BIG : NFS4ERR_RESOURCE;
+			status = too_big;
 			xdr_truncate(res, op_pos);
 			res->limit = limit_saved;
 			xdr_put_u32(res, opnum);
@@ -200,7 +254,16 @@ bool nfs4_compound(struct srv *srv, const struct rpc_call *call, struct xdr_in *
 		if (status == NFS4_OK) {
 			status = d->handler(&c, args, res);
 			if (status == NFS4_OK && res->overflow)
-				status = c.session ? NFS4ERR_REP_TOO_BIG : NFS4ERR_RESOURCE;
+				status = too_big;
+			/* a reply cut short by the cache limit (not the size
+			 * limit) is too big to cache, whatever the handler
+			 * answered (RFC 8881 §2.10.6.4) */
+			if (res->overflow && too_big == NFS4ERR_REP_TOO_BIG_TO_CACHE)
+				status = too_big;
+			/* a handler that ran out of reply room: within a session
+			 * that is REP_TOO_BIG(_TO_CACHE), RFC 8881 §15.1.3.6-7 */
+			if (status == NFS4ERR_RESOURCE && c.session)
+				status = too_big;
 		}
 		if (c.replay) {
 			/* RFC 8881 §2.10.6.1.3: answer a retry with the cached reply */
@@ -222,13 +285,20 @@ bool nfs4_compound(struct srv *srv, const struct rpc_call *call, struct xdr_in *
 		xdr_set_u32_at(res, st_pos, status);
 		if (i == 0 && (d->flags & OPF_IS_SEQUENCE) && status == NFS4_OK) {
 			/* the session's channel limits apply from here on */
-			size_t lim = res_start + c.max_resp_size;
+			bool to_cache;
+			size_t lim = session_reply_limit(&c, res_start, &to_cache);
 
-			if (lim < res->limit)
+			if (lim < res->limit) {
 				res->limit = lim;
+				too_big = to_cache ? NFS4ERR_REP_TOO_BIG_TO_CACHE :
+						     NFS4ERR_REP_TOO_BIG;
+			} else {
+				too_big = NFS4ERR_REP_TOO_BIG;
+			}
 		}
 		if (status != NFS4_OK)
 			break;
+		track_stateids(&c, opnum, &have_saved_sid, &saved_sid);
 	}
 
 	res->limit = limit_saved;

@@ -27,6 +27,13 @@
 #define LNFS_MAX_BITMAP_WORDS 8u
 /* An fattr4 attrlist a client sends. */
 #define LNFS_MAX_ATTRLIST (8u * 1024u)
+/* RFC 8276 xattrs, all in the host's user namespace: a key on the wire is
+ * the host name without "user.", so Linux XATTR_NAME_MAX (255) minus those
+ * 5 bytes; a value is at most XATTR_SIZE_MAX (64 KiB), a host listxattr()
+ * list at most XATTR_LIST_MAX (64 KiB). */
+#define LNFS_MAX_XATTR_KEY 250u
+#define LNFS_MAX_XATTR_VALUE 65536u
+#define LNFS_MAX_XATTR_LIST 65536u
 /* Name prefix of the hidden staging entries used for atomic labelled
  * creation; never shown to clients. */
 #define LNFS_STAGE_PREFIX ".lnfsd-stage-"

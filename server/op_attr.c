@@ -15,6 +15,7 @@
 #include "server/ops.h"
 #include "server/srv.h"
 #include "server/state.h"
+#include "server/xattr.h"
 
 static void attr_obj_from_cur(const struct cur_obj *o, struct attr_obj *ao)
 {
@@ -169,7 +170,7 @@ unsigned obj_perms(const struct compound *c, const struct stat *st)
 
 NFS4_OP(access)
 {
-	uint32_t want, supported, granted = 0;
+	uint32_t want, supported, granted = 0, xa_sup, xa_granted;
 	struct stat st;
 	unsigned p;
 	nfsstat4 r;
@@ -198,6 +199,10 @@ NFS4_OP(access)
 			granted &= ~(ACCESS4_MODIFY | ACCESS4_EXTEND | ACCESS4_DELETE);
 		granted &= supported;
 	}
+	/* RFC 8276 §8.5: the xattr bits, at minor version 2 only */
+	xattr_access(c, &st, want, &xa_sup, &xa_granted);
+	supported |= xa_sup;
+	granted |= xa_granted;
 	xdr_put_u32(res, supported);
 	xdr_put_u32(res, granted);
 	return NFS4_OK;

@@ -43,6 +43,15 @@ NFS4_OP(read);
 NFS4_OP(write);
 NFS4_OP(commit);
 
+/* op_v42.c: NFSv4.2 data operations (RFC 7862 §15) */
+NFS4_OP(seek);
+NFS4_OP(read_plus);
+NFS4_OP(allocate);
+NFS4_OP(deallocate);
+NFS4_OP(copy);
+NFS4_OP(clone);
+NFS4_OP(io_advise);
+
 /* op_session.c: client ids, sessions, stateids */
 NFS4_OP(exchange_id);
 NFS4_OP(create_session);
@@ -55,5 +64,16 @@ NFS4_OP(test_stateid);
 NFS4_OP(free_stateid);
 NFS4_OP(close);
 NFS4_OP(open_downgrade);
+
+/* op_lock.c: byte-range locks */
+NFS4_OP(lock);
+NFS4_OP(lockt);
+NFS4_OP(locku);
+
+/* op_xattr.c: RFC 8276 extended attributes (user namespace) */
+NFS4_OP(getxattr);
+NFS4_OP(setxattr);
+NFS4_OP(listxattrs);
+NFS4_OP(removexattr);
 
 #endif

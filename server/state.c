@@ -2,13 +2,16 @@
 /*
  * state.c - the state table: client records (RFC 8881 §2.4, §18.35.5),
  * sessions with their slot tables and reply cache (§2.10), stateids and
- * share reservations (§8.2, §9.7) and leases (§8.3).  It does no wire
- * decoding (op_session.c does) except copying encoded replies it caches;
- * it never touches the filesystem beyond close() of descriptors it owns.
- * Lock order and reference rules are documented at the top of state.h.
+ * share reservations (§8.2, §9.7), byte-range lock states (§9) and leases
+ * (§8.3).  It does no wire decoding (op_session.c and op_lock.c do) except
+ * copying encoded replies it caches; it never touches the filesystem beyond
+ * close() of descriptors it owns and the OFD lock calls (fcntl) on the
+ * descriptors of lock states.  Lock order and reference rules are
+ * documented at the top of state.h.
  */
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -16,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "server/lock_range.h"
 #include "server/srv.h"
 #include "server/state.h"
 
@@ -60,6 +64,7 @@ struct state_file {
 	struct state_file *sf_next;   /* file hash chain (table lock) */
 	uint64_t sf_dev, sf_ino;
 	struct open_state *sf_opens;  /* linked by os_fnext (table lock) */
+	struct lock_state *sf_locks;  /* linked by ls_fnext (table lock) */
 };
 
 /* Base of every stateid, embedded first in its state (RFC 8881 §8.2). */
@@ -82,6 +87,30 @@ struct open_state {
 	uint8_t os_access_bmap;       /* modes OPENed: bit (1 << access) */
 	uint8_t os_deny_bmap;         /* bit (1 << deny) */
 	int os_fd[4];                 /* indexed by access mode 1..3 (cl_lock) */
+	struct lock_state *os_locks;  /* linked by ls_osnext (both locks) */
+};
+
+/* A lock owner (RFC 8881 §9.1.1): the client's opaque name for a process
+ * or thread; freed with its last lock state (§8.2.4: no seqid in 4.1). */
+struct lock_owner {
+	struct lock_owner *lo_next;   /* client's lock owners (cl_lock) */
+	struct lock_state *lo_states; /* linked by ls_onext (cl_lock) */
+	uint64_t lo_clientid;
+	uint32_t lo_len;
+	uint8_t lo_data[];
+};
+
+/* One lock owner's locks on one file (state.h). */
+struct lock_state {
+	struct stid ls_stid;          /* first */
+	struct lock_owner *ls_owner;
+	struct open_state *ls_open;   /* the open it was created from */
+	struct state_file *ls_file;
+	struct lock_state *ls_onext;  /* owner's list (cl_lock) */
+	struct lock_state *ls_osnext; /* open's list (both locks) */
+	struct lock_state *ls_fnext;  /* file's list (table lock) */
+	int ls_fd;                    /* the open file description holding the OFD locks */
+	struct lock_ranges ls_ranges; /* what it holds: both locks to change */
 };
 
 struct client {
@@ -113,6 +142,7 @@ struct client {
 	uint8_t cl_cs_res[CS_RES_MAX];
 	bool cl_reclaim_complete;
 	struct open_owner *cl_owners;
+	struct lock_owner *cl_lock_owners;
 	struct stid **cl_stids;
 	uint16_t *cl_gens;
 	uint32_t cl_stid_cap;
@@ -227,7 +257,7 @@ static void client_get(struct client *cl)
 
 static void client_free(struct client *cl)
 {
-	assert(cl->cl_sessions == NULL && cl->cl_owners == NULL);
+	assert(cl->cl_sessions == NULL && cl->cl_owners == NULL && cl->cl_lock_owners == NULL);
 	pthread_mutex_destroy(&cl->cl_lock);
 	free(cl->cl_owner);
 	free(cl->cl_stids);
@@ -376,6 +406,7 @@ static void file_unlink_open(struct state_table *st, struct open_state *os)
 	os->os_file = NULL;
 	if (f->sf_opens)
 		return;
+	assert(f->sf_locks == NULL); /* lock states go before their open */
 	uint64_t key[2] = { f->sf_dev, f->sf_ino };
 	struct state_file **fp = &st->files[hash_bytes(key, sizeof(key))];
 
@@ -459,10 +490,48 @@ static void stid_release(struct client *cl, struct stid *s)
 	cl->cl_stid_count--;
 }
 
-/* Close one open: off the file, owner and stateid lists; drops the "open"
- * reference.  Table write lock and cl_lock held. */
+/*
+ * Free one lock state: off the file, open, owner and stateid lists.  Closing
+ * its descriptor releases whatever OFD locks it still holds on the host
+ * (the last reference to that open file description goes).  Table write
+ * lock and cl_lock held.
+ */
+static void lock_state_unlink(struct client *cl, struct lock_state *ls)
+{
+	struct lock_state **pp;
+	struct lock_owner *lo = ls->ls_owner;
+
+	for (pp = &ls->ls_file->sf_locks; *pp != ls; pp = &(*pp)->ls_fnext)
+		;
+	*pp = ls->ls_fnext;
+	for (pp = &ls->ls_open->os_locks; *pp != ls; pp = &(*pp)->ls_osnext)
+		;
+	*pp = ls->ls_osnext;
+	for (pp = &lo->lo_states; *pp != ls; pp = &(*pp)->ls_onext)
+		;
+	*pp = ls->ls_onext;
+	if (!lo->lo_states) {
+		struct lock_owner **lp = &cl->cl_lock_owners;
+
+		while (*lp != lo)
+			lp = &(*lp)->lo_next;
+		*lp = lo->lo_next;
+		free(lo);
+	}
+	stid_release(cl, &ls->ls_stid);
+	if (ls->ls_fd >= 0)
+		close(ls->ls_fd);
+	lock_ranges_free(&ls->ls_ranges);
+	free(ls);
+}
+
+/* Close one open: its lock states go first, then off the file, owner and
+ * stateid lists; drops the "open" reference.  Table write lock and cl_lock
+ * held. */
 static void open_state_unlink(struct state_table *st, struct client *cl, struct open_state *os)
 {
+	while (os->os_locks)
+		lock_state_unlink(cl, os->os_locks);
 	file_unlink_open(st, os);
 	owner_unlink_open(cl, os);
 	stid_release(cl, &os->os_stid);
@@ -1402,10 +1471,14 @@ nfsstat4 state_stateid_for_io(struct compound *c, const struct stateid4 *sid, ui
 	if (!cl)
 		return NFS4ERR_BAD_STATEID;
 	pthread_mutex_lock(&cl->cl_lock);
-	status = stid_find(st, cl, &s, 1u << STID_OPEN, &stid);
+	status = stid_find(st, cl, &s, 1u << STID_OPEN | 1u << STID_LOCK, &stid);
 	if (status)
 		goto out;
-	os = (struct open_state *)stid;
+	/* §8.2.1: a lock stateid carries its open's access (state.h). */
+	if (stid->type == STID_LOCK)
+		os = ((struct lock_state *)stid)->ls_open;
+	else
+		os = (struct open_state *)stid;
 	if (os->os_dev != dev || os->os_ino != ino) {
 		status = NFS4ERR_BAD_STATEID; /* §8.2.4: another file's stateid */
 		goto out;
@@ -1470,15 +1543,20 @@ nfsstat4 state_free_stateid(struct compound *c, const struct stateid4 *sid)
 		return status;
 	if (kind != SID_NORMAL || !cl)
 		return NFS4ERR_BAD_STATEID;
+	pthread_rwlock_wrlock(&st->lock);
 	pthread_mutex_lock(&cl->cl_lock);
 	status = stid_find(st, cl, &s, 1u << STID_OPEN | 1u << STID_LOCK, &stid);
 	if (status == NFS4_OK) {
 		/* RFC 8881 §18.38.3: an open stateid is freed by CLOSE, never
-		 * here.  Lock stateids without locks will be freed once LOCK
-		 * exists; none can be allocated yet. */
-		status = NFS4ERR_LOCKS_HELD;
+		 * here; a lock stateid only once it holds no locks. */
+		if (stid->type == STID_LOCK && ((struct lock_state *)stid)->ls_ranges.n == 0)
+			lock_state_unlink(cl, (struct lock_state *)stid);
+		else
+			status = NFS4ERR_LOCKS_HELD;
+		renew_locked(st, cl);
 	}
 	pthread_mutex_unlock(&cl->cl_lock);
+	pthread_rwlock_unlock(&st->lock);
 	return status;
 }
 
@@ -1520,9 +1598,13 @@ nfsstat4 state_close(struct compound *c, const struct stateid4 *sid, uint64_t de
 	pthread_mutex_lock(&cl->cl_lock);
 	status = open_for_fh(c, sid, dev, ino, &os);
 	if (status == NFS4_OK) {
-		/* RFC 8881 §18.2.4: with byte-range locks still held this
-		 * would be NFS4ERR_LOCKS_HELD; LOCK does not exist yet. */
-		open_state_unlink(st, cl, os);
+		/* RFC 8881 §18.2.4: not while a lock owner of this open still
+		 * holds locks; lock states without locks go with the open. */
+		for (struct lock_state *ls = os->os_locks; ls; ls = ls->ls_osnext)
+			if (ls->ls_ranges.n)
+				status = NFS4ERR_LOCKS_HELD;
+		if (status == NFS4_OK)
+			open_state_unlink(st, cl, os);
 		renew_locked(st, cl);
 	}
 	pthread_mutex_unlock(&cl->cl_lock);
@@ -1571,6 +1653,396 @@ nfsstat4 state_open_downgrade(struct compound *c, const struct stateid4 *sid, ui
 	os->os_stid.seqid = seqid_next(os->os_stid.seqid);
 	stid_to_wire(&os->os_stid, out);
 	c->cur_stateid = *out;
+	c->have_cur_stateid = true;
+	renew_locked(st, cl);
+out:
+	pthread_mutex_unlock(&cl->cl_lock);
+	pthread_rwlock_unlock(&st->lock);
+	return status;
+}
+
+/* --- byte-range locks (RFC 8881 §9, §18.10-18.12) -------------------------- */
+
+#define HOST_LOCK_TRIES 4 /* SETLK/GETLK rounds racing a local process */
+
+static const char local_owner[] = "local";
+
+static short host_type(uint32_t type)
+{
+	return type == WRITE_LT ? F_WRLCK : type == READ_LT ? F_RDLCK : F_UNLCK;
+}
+
+static void host_flock(struct flock *fl, uint32_t type, uint64_t start, uint64_t end)
+{
+	memset(fl, 0, sizeof(*fl)); /* l_pid must be 0 for OFD locks */
+	fl->l_type = host_type(type);
+	fl->l_whence = SEEK_SET;
+	fl->l_start = (off_t)start;
+	fl->l_len = end == LOCK_RANGE_EOF ? 0 : (off_t)(end - start + 1);
+}
+
+/* errno of an OFD lock call to a status for LOCK/LOCKU (RFC 8881 §15.2). */
+static nfsstat4 host_lock_status(int err)
+{
+	switch (err) {
+	case EBADF:
+		return NFS4ERR_OPENMODE; /* the descriptor lacks the access */
+	case EINVAL:
+	case EOVERFLOW:
+		return NFS4ERR_BAD_RANGE;
+	case ENOLCK:
+	case ENOMEM:
+	case EINTR:
+		return NFS4ERR_DELAY;
+	default:
+		return NFS4ERR_SERVERFAULT;
+	}
+}
+
+/* Ask the host who holds a lock conflicting with [start, end] of type on
+ * fd's file (other than fd's own open file description).  true if one
+ * does: *denied names it as a local process.  false (and *err) if none. */
+static bool host_conflict(int fd, uint32_t type, uint64_t start, uint64_t end,
+			  struct state_lock_denied *denied, int *err)
+{
+	struct flock fl;
+
+	*err = 0;
+	host_flock(&fl, type, start, end);
+	if (fcntl(fd, F_OFD_GETLK, &fl) < 0) {
+		*err = errno;
+		return false;
+	}
+	if (fl.l_type == F_UNLCK)
+		return false;
+	denied->offset = (uint64_t)fl.l_start;
+	denied->length = fl.l_len == 0 ? NFS4_UINT64_MAX : (uint64_t)fl.l_len;
+	denied->locktype = fl.l_type == F_WRLCK ? WRITE_LT : READ_LT;
+	denied->clientid = 0;
+	denied->owner_len = sizeof(local_owner) - 1;
+	memcpy(denied->owner, local_owner, denied->owner_len);
+	return true;
+}
+
+/* An NFS lock of another lock state on f conflicting with [start, end] of
+ * type; table lock held.  self (may be NULL) is the asking lock state. */
+static bool nfs_conflict(const struct state_file *f, const struct lock_state *self,
+			 uint32_t type, uint64_t start, uint64_t end,
+			 struct state_lock_denied *denied)
+{
+	for (const struct lock_state *ls = f ? f->sf_locks : NULL; ls; ls = ls->ls_fnext) {
+		const struct lock_range *r;
+
+		if (ls == self)
+			continue;
+		r = lock_ranges_conflict(&ls->ls_ranges, start, end, type);
+		if (!r)
+			continue;
+		/* RFC 8881 §18.10.3: LOCK4denied names the owner and range */
+		denied->offset = r->start;
+		denied->length = lock_range_length(r->start, r->end);
+		denied->locktype = r->type;
+		denied->clientid = ls->ls_owner->lo_clientid;
+		denied->owner_len = ls->ls_owner->lo_len;
+		memcpy(denied->owner, ls->ls_owner->lo_data, ls->ls_owner->lo_len);
+		return true;
+	}
+	return false;
+}
+
+static struct lock_owner *lock_owner_find(struct client *cl, const struct xdr_view *owner)
+{
+	struct lock_owner *lo;
+
+	for (lo = cl->cl_lock_owners; lo; lo = lo->lo_next)
+		if (lo->lo_len == owner->len && memcmp(lo->lo_data, owner->data, owner->len) == 0)
+			break;
+	return lo;
+}
+
+static struct lock_state *lock_state_of(const struct lock_owner *lo, const struct state_file *f)
+{
+	struct lock_state *ls;
+
+	for (ls = lo ? lo->lo_states : NULL; ls; ls = ls->ls_onext)
+		if (ls->ls_file == f)
+			break;
+	return ls;
+}
+
+/* A new lock state of owner `owner` on os's file holding fd; table write
+ * lock and cl_lock held.  The owner record is made if needed. */
+static nfsstat4 lock_state_new(struct state_table *st, struct client *cl,
+			       const struct xdr_view *owner, struct open_state *os, int fd,
+			       struct lock_state **out)
+{
+	struct lock_owner *lo = lock_owner_find(cl, owner);
+	struct lock_state *ls;
+	bool new_owner = false;
+	int err;
+
+	if (!lo) {
+		lo = calloc(1, sizeof(*lo) + (owner->len ? owner->len : 1));
+		if (!lo)
+			return NFS4ERR_DELAY;
+		memcpy(lo->lo_data, owner->data, owner->len);
+		lo->lo_len = owner->len;
+		lo->lo_clientid = cl->cl_clientid;
+		new_owner = true;
+	}
+	ls = calloc(1, sizeof(*ls));
+	if (!ls) {
+		if (new_owner)
+			free(lo);
+		return NFS4ERR_DELAY;
+	}
+	err = stid_alloc(st, cl, &ls->ls_stid, STID_LOCK);
+	if (err) {
+		free(ls);
+		if (new_owner)
+			free(lo);
+		/* NOSPC is not a LOCK status (§15.2): the client may retry
+		 * once it has freed stateids. */
+		return NFS4ERR_DELAY;
+	}
+	if (new_owner) {
+		lo->lo_next = cl->cl_lock_owners;
+		cl->cl_lock_owners = lo;
+	}
+	ls->ls_owner = lo;
+	ls->ls_onext = lo->lo_states;
+	lo->lo_states = ls;
+	ls->ls_open = os;
+	ls->ls_osnext = os->os_locks;
+	os->os_locks = ls;
+	ls->ls_file = os->os_file;
+	ls->ls_fnext = os->os_file->sf_locks;
+	os->os_file->sf_locks = ls;
+	ls->ls_fd = fd;
+	*out = ls;
+	return NFS4_OK;
+}
+
+/* Set (type READ_LT/WRITE_LT) or clear (0) [start, end] for ls on the host,
+ * then in the bookkeeping; table write lock and cl_lock held.  A conflict
+ * with a local process: NFS4ERR_DENIED with *denied filled. */
+static nfsstat4 lock_state_apply(struct lock_state *ls, uint32_t type, uint64_t start,
+				 uint64_t end, struct state_lock_denied *denied)
+{
+	struct lock_ranges nr;
+	struct flock fl;
+	int err = 0;
+
+	if (lock_ranges_update(&ls->ls_ranges, start, end, type, &nr) < 0)
+		return NFS4ERR_DELAY;
+	for (int i = 0; i < HOST_LOCK_TRIES; i++) {
+		host_flock(&fl, type, start, end);
+		if (fcntl(ls->ls_fd, F_OFD_SETLK, &fl) == 0) {
+			err = 0;
+			break;
+		}
+		err = errno;
+		if (err != EAGAIN && err != EACCES)
+			break;
+		/* Held by someone the bookkeeping does not know: a local
+		 * process (NFS owners were checked before).  Ask who; if it
+		 * went away meanwhile, try again. */
+		if (host_conflict(ls->ls_fd, type, start, end, denied, &err)) {
+			lock_ranges_free(&nr);
+			return NFS4ERR_DENIED;
+		}
+		if (err)
+			break;
+		err = EAGAIN;
+	}
+	if (err) {
+		lock_ranges_free(&nr);
+		return err == EAGAIN || err == EACCES ? NFS4ERR_DELAY : host_lock_status(err);
+	}
+	lock_ranges_free(&ls->ls_ranges);
+	ls->ls_ranges = nr;
+	return NFS4_OK;
+}
+
+nfsstat4 state_lock(struct compound *c, const struct state_lock_args *a, uint64_t dev,
+		    uint64_t ino, int *fd, struct stateid4 *out, struct state_lock_denied *denied)
+{
+	struct state_table *st = table_of(c);
+	struct client *cl = c->client;
+	uint32_t type = lock_type_plain(a->locktype);
+	struct lock_state *ls = NULL;
+	struct open_state *os;
+	struct stateid4 s;
+	enum sid_kind kind;
+	struct stid *stid;
+	nfsstat4 status;
+	bool created = false;
+
+	if (!type)
+		return NFS4ERR_INVAL;
+	if (!cl)
+		return NFS4ERR_OP_NOT_IN_SESSION;
+	/* RFC 8881 §8.4.2, §18.10.3: reclaims only in grace, new locks only
+	 * outside it.  state_in_grace() is the hook for the grace work. */
+	if (a->reclaim != state_in_grace(st))
+		return a->reclaim ? NFS4ERR_NO_GRACE : NFS4ERR_GRACE;
+	status = stateid_classify(c, &a->sid, true, &s, &kind);
+	if (status)
+		return status;
+	if (kind != SID_NORMAL)
+		return NFS4ERR_BAD_STATEID;
+
+	pthread_rwlock_wrlock(&st->lock);
+	pthread_mutex_lock(&cl->cl_lock);
+	if (cl->cl_dead) {
+		status = NFS4ERR_EXPIRED;
+		goto out;
+	}
+	/* §18.10.3: with sessions the seqids and the lock_owner4 clientid
+	 * are not used; the client is the session's. */
+	if (a->new_lock_owner) {
+		status = stid_find(st, cl, &s, 1u << STID_OPEN, &stid);
+		if (status)
+			goto out;
+		os = (struct open_state *)stid;
+		/* one lock stateid per (lock owner, file): an owner that has
+		 * one already keeps using it */
+		ls = lock_state_of(lock_owner_find(cl, &a->owner), os->os_file);
+	} else {
+		status = stid_find(st, cl, &s, 1u << STID_LOCK, &stid);
+		if (status)
+			goto out;
+		ls = (struct lock_state *)stid;
+		os = ls->ls_open;
+	}
+	if (os->os_dev != dev || os->os_ino != ino) {
+		status = NFS4ERR_BAD_STATEID; /* §8.2.4: another file's stateid */
+		goto out;
+	}
+	/* §18.10.3: a write lock needs an open for writing; a read lock is
+	 * granted on any open (as READ is, §18.22.3). */
+	if (type == WRITE_LT && !(os->os_access & OPEN4_SHARE_ACCESS_WRITE)) {
+		status = NFS4ERR_OPENMODE;
+		goto out;
+	}
+	/* Conflicts with other NFS owners are found in the bookkeeping, so
+	 * LOCK4denied can name them; the host then sees only local ones. */
+	if (nfs_conflict(os->os_file, ls, type, a->start, a->end, denied)) {
+		status = NFS4ERR_DENIED;
+		goto out;
+	}
+	if (!ls) {
+		if (*fd < 0) {
+			status = NFS4ERR_SERVERFAULT;
+			goto out;
+		}
+		status = lock_state_new(st, cl, &a->owner, os, *fd, &ls);
+		if (status)
+			goto out;
+		*fd = -1;
+		created = true;
+	}
+	status = lock_state_apply(ls, type, a->start, a->end, denied);
+	if (status) {
+		/* §18.10.3: a refused LOCK leaves no new lock stateid */
+		if (created)
+			lock_state_unlink(cl, ls);
+		goto out;
+	}
+	/* §9.1.4.1: every LOCK changes the lock stateid's seqid (a new one
+	 * starts at 1). */
+	if (!created)
+		ls->ls_stid.seqid = seqid_next(ls->ls_stid.seqid);
+	stid_to_wire(&ls->ls_stid, out);
+	c->cur_stateid = *out; /* §16.2.3.1.2 */
+	c->have_cur_stateid = true;
+	renew_locked(st, cl);
+out:
+	pthread_mutex_unlock(&cl->cl_lock);
+	pthread_rwlock_unlock(&st->lock);
+	return status;
+}
+
+nfsstat4 state_lockt(struct compound *c, uint32_t locktype, uint64_t start, uint64_t end,
+		     const struct xdr_view *owner, uint64_t dev, uint64_t ino, int fd,
+		     struct state_lock_denied *denied)
+{
+	struct state_table *st = table_of(c);
+	struct client *cl = c->client;
+	uint32_t type = lock_type_plain(locktype);
+	struct state_file *f;
+	struct lock_state *ls;
+	nfsstat4 status = NFS4_OK;
+	int err;
+
+	if (!type)
+		return NFS4ERR_INVAL;
+	if (!cl)
+		return NFS4ERR_OP_NOT_IN_SESSION;
+	if (state_in_grace(st))
+		return NFS4ERR_GRACE; /* §8.4.2 */
+	pthread_rwlock_rdlock(&st->lock);
+	pthread_mutex_lock(&cl->cl_lock);
+	if (cl->cl_dead) {
+		status = NFS4ERR_EXPIRED;
+		goto out;
+	}
+	/* §18.11.3: the owner's clientid is ignored; the session's client
+	 * is the one.  The owner's own locks never conflict (§9.2). */
+	f = file_find(st, dev, ino);
+	ls = f ? lock_state_of(lock_owner_find(cl, owner), f) : NULL;
+	if (nfs_conflict(f, ls, type, start, end, denied)) {
+		status = NFS4ERR_DENIED;
+		goto out;
+	}
+	if (host_conflict(ls ? ls->ls_fd : fd, type, start, end, denied, &err))
+		status = NFS4ERR_DENIED;
+	else if (err)
+		status = host_lock_status(err);
+	renew_locked(st, cl);
+out:
+	pthread_mutex_unlock(&cl->cl_lock);
+	pthread_rwlock_unlock(&st->lock);
+	return status;
+}
+
+nfsstat4 state_locku(struct compound *c, const struct stateid4 *sid, uint64_t start, uint64_t end,
+		     uint64_t dev, uint64_t ino, struct stateid4 *out)
+{
+	struct state_table *st = table_of(c);
+	struct client *cl = c->client;
+	struct state_lock_denied unused;
+	struct lock_state *ls;
+	struct stateid4 s;
+	enum sid_kind kind;
+	struct stid *stid;
+	nfsstat4 status;
+
+	if (!cl)
+		return NFS4ERR_OP_NOT_IN_SESSION;
+	status = stateid_classify(c, sid, true, &s, &kind);
+	if (status)
+		return status;
+	if (kind != SID_NORMAL)
+		return NFS4ERR_BAD_STATEID;
+	pthread_rwlock_wrlock(&st->lock);
+	pthread_mutex_lock(&cl->cl_lock);
+	status = stid_find(st, cl, &s, 1u << STID_LOCK, &stid);
+	if (status)
+		goto out;
+	ls = (struct lock_state *)stid;
+	if (ls->ls_open->os_dev != dev || ls->ls_open->os_ino != ino) {
+		status = NFS4ERR_BAD_STATEID;
+		goto out;
+	}
+	/* §18.12.3: unlocking what is not locked is not an error; POSIX
+	 * splits a range unlocked in its middle, so no LOCK_RANGE. */
+	status = lock_state_apply(ls, 0, start, end, &unused);
+	if (status)
+		goto out;
+	ls->ls_stid.seqid = seqid_next(ls->ls_stid.seqid);
+	stid_to_wire(&ls->ls_stid, out);
+	c->cur_stateid = *out; /* §16.2.3.1.2 */
 	c->have_cur_stateid = true;
 	renew_locked(st, cl);
 out:

@@ -20,6 +20,17 @@
  *                   open, one per READ/WRITE between state_stateid_for_io()
  *                   and state_io_done().  Its descriptors are closed when
  *                   the last reference goes.
+ *   struct lock_state  one per (client, lock owner, file) (RFC 8881 §8.2.1,
+ *                   §9.1.4), hanging off the open it was created from, which
+ *                   it never outlives (CLOSE frees the lock states of an
+ *                   open, or fails with NFS4ERR_LOCKS_HELD).  It owns a
+ *                   descriptor of its own, a separate open file description
+ *                   of the file on which the host's OFD locks
+ *                   (F_OFD_SETLK) are taken, so the kernel arbitrates between
+ *                   NFS lock owners and local processes; closing it (FREE_
+ *                   STATEID, CLOSE, expiry, DESTROY_CLIENTID) drops them.
+ *                   Only the state module uses that descriptor, under the
+ *                   table lock.  No reference count: it lives while linked.
  *
  * Lock order (never take a lock to the left while holding one to the right):
  *
@@ -32,7 +43,13 @@
  *   CREATE_SESSION sequence slot, slot tables of its sessions, bound
  *   connections, its stateid array and open owners.  The share fields of an
  *   open (access, deny) are written with BOTH locks held, so either lock is
- *   enough to read them.  Reference counts are atomics and need no lock;
+ *   enough to read them.  Byte-range locks follow the same rule: the
+ *   per-file lists of lock states, a lock state's ranges and its host
+ *   descriptor are changed (and F_OFD_SETLK called) with the table lock held
+ *   for writing and the owning client's cl_lock; LOCKT and the search for
+ *   the owner of a conflicting lock read other clients' lock states under
+ *   the table lock alone (read), so no two clients' cl_locks are ever held
+ *   together.  Reference counts are atomics and need no lock;
  *   a final put never takes state_table.lock.  The laundromat lock
  *   (lm_lock) is a leaf, taken with nothing else held.
  */
@@ -87,7 +104,7 @@ struct state_limits {
 /* A monotonic clock in seconds; tests inject a fake one. */
 typedef uint64_t (*state_clock_fn)(void *arg);
 
-/* Kinds of stateid (RFC 8881 §8.2.1).  Lock stateids come with LOCK. */
+/* Kinds of stateid (RFC 8881 §8.2.1). */
 enum stid_type {
 	STID_OPEN = 1,
 	STID_LOCK = 2,
@@ -126,7 +143,9 @@ void state_stop_laundromat(struct state_table *st);
 void state_conn_closed(struct state_table *st, uint64_t conn_id);
 
 /* Whether the server is in its grace period (RFC 8881 §8.4.2).  There is no
- * reclaim yet, so this is always false; OPEN will consult it later. */
+ * reclaim yet, so this is always false; OPEN will consult it later, and
+ * state_lock()/state_lockt() already do (reclaims are accepted only in
+ * grace, other locks only outside it). */
 bool state_in_grace(const struct state_table *st);
 
 /* Number of hashed client records (confirmed or not), for tests and stats. */
@@ -190,6 +209,8 @@ nfsstat4 state_open_file(struct compound *c, const struct xdr_view *owner, uint6
  *  - anonymous and READ-bypass stateids: NFS4ERR_LOCKED if an open denies
  *    the access, else NFS4_OK with *fd_out = -1 and *ref_out = NULL;
  *  - the current stateid (seqid 1, other zero) is taken from c;
+ *  - a lock stateid stands for the open it was created from (§8.2.1):
+ *    everything below applies to that open;
  *  - an open stateid: NFS4ERR_OPENMODE for WRITE on a read-only open; a
  *    READ on a write-only open is allowed (§18.22.3, subject to the caller's
  *    permission check).  *fd_out is a borrowed descriptor with the needed
@@ -201,6 +222,53 @@ nfsstat4 state_stateid_for_io(struct compound *c, const struct stateid4 *sid, ui
 			      uint64_t ino, bool write, int *fd_out, struct open_state **ref_out);
 /* Drop the reference from state_stateid_for_io(); NULL is allowed. */
 void state_io_done(struct open_state *os);
+
+/* --- byte-range locks (RFC 8881 §9, §18.10-18.12; handlers in op_lock.c) - */
+
+/* LOCK4denied: the conflicting lock and its owner (a local process on the
+ * host appears as client ID 0, owner "local"). */
+struct state_lock_denied {
+	uint64_t offset;
+	uint64_t length;
+	uint32_t locktype;
+	uint64_t clientid;
+	uint32_t owner_len;
+	uint8_t owner[NFS4_OPAQUE_LIMIT];
+};
+
+struct state_lock_args {
+	uint32_t locktype;        /* READ_LT, WRITE_LT, READW_LT, WRITEW_LT */
+	bool reclaim;
+	uint64_t start, end;      /* from lock_range_from_wire() */
+	bool new_lock_owner;
+	struct stateid4 sid;      /* open stateid (new owner) or lock stateid */
+	struct xdr_view owner;    /* new owner: lock_owner4.owner, borrowed */
+};
+
+/*
+ * LOCK on file (dev, ino).  With new_lock_owner the lock owner's lock state
+ * for the file is found or created from the open stateid; otherwise sid is
+ * the lock stateid.  A new lock state takes over *fd (a descriptor of the
+ * file open for reading and/or writing, which must be given with
+ * new_lock_owner) and sets *fd to -1; otherwise the caller keeps it.  The
+ * blocking types are answered at once (NFS4ERR_DENIED, never a wait).
+ * On NFS4ERR_DENIED *denied names the conflict.  On NFS4_OK *out is the
+ * lock stateid (seqid 1 when new, else bumped), also the current stateid.
+ */
+nfsstat4 state_lock(struct compound *c, const struct state_lock_args *a, uint64_t dev,
+		    uint64_t ino, int *fd, struct stateid4 *out, struct state_lock_denied *denied);
+/*
+ * LOCKT: would c->client's lock owner `owner` get [start, end] of locktype
+ * on (dev, ino)?  fd: a descriptor of the file (borrowed), asked for
+ * conflicts with local processes when the owner has no lock state there.
+ */
+nfsstat4 state_lockt(struct compound *c, uint32_t locktype, uint64_t start, uint64_t end,
+		     const struct xdr_view *owner, uint64_t dev, uint64_t ino, int fd,
+		     struct state_lock_denied *denied);
+/* LOCKU of [start, end] with lock stateid sid on (dev, ino); *out is the
+ * lock stateid with its seqid bumped. */
+nfsstat4 state_locku(struct compound *c, const struct stateid4 *sid, uint64_t start, uint64_t end,
+		     uint64_t dev, uint64_t ino, struct stateid4 *out);
 
 /* --- operation handlers (server/op_session.c) ----------------------------- */
 
@@ -216,6 +284,10 @@ nfsstat4 nfs4_op_test_stateid(struct compound *c, struct xdr_in *args, struct xd
 nfsstat4 nfs4_op_free_stateid(struct compound *c, struct xdr_in *args, struct xdr_out *res);
 nfsstat4 nfs4_op_close(struct compound *c, struct xdr_in *args, struct xdr_out *res);
 nfsstat4 nfs4_op_open_downgrade(struct compound *c, struct xdr_in *args, struct xdr_out *res);
+/* server/op_lock.c */
+nfsstat4 nfs4_op_lock(struct compound *c, struct xdr_in *args, struct xdr_out *res);
+nfsstat4 nfs4_op_lockt(struct compound *c, struct xdr_in *args, struct xdr_out *res);
+nfsstat4 nfs4_op_locku(struct compound *c, struct xdr_in *args, struct xdr_out *res);
 
 /* --- hooks implemented outside this module (by the lead's code) ----------- */
 

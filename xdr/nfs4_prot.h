@@ -342,6 +342,11 @@ enum {
 #define ACCESS4_XAWRITE 0x00000080u
 #define ACCESS4_XALIST 0x00000100u
 
+/* setxattr_option4 (RFC 8276 §8.4.2) */
+#define SETXATTR4_EITHER 0
+#define SETXATTR4_CREATE 1
+#define SETXATTR4_REPLACE 2
+
 /* time_how4 */
 #define SET_TO_SERVER_TIME4 0
 #define SET_TO_CLIENT_TIME4 1

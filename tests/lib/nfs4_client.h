@@ -266,12 +266,63 @@ struct nfs4_open_args {
 };
 void nfs4_op_open(struct nfs4_compound *c, const struct nfs4_open_args *a);
 void nfs4_op_close(struct nfs4_compound *c, const struct nfs4_stateid *sid);
+/* Byte-range locks (RFC 8881 §18.10-18.12).  LOCK with new_owner sends
+ * open_to_lock_owner4 (sid: the open stateid; owner: the lock owner, its
+ * clientid sent as 0), else exist_lock_owner4 (sid: the lock stateid).
+ * Seqids are sent as 0 (ignored in 4.1).  owner is copied. */
+void nfs4_op_lock(struct nfs4_compound *c, uint32_t locktype, bool reclaim, uint64_t offset,
+		  uint64_t length, bool new_owner, const struct nfs4_stateid *sid,
+		  const void *owner, uint32_t owner_len);
+void nfs4_op_lockt(struct nfs4_compound *c, uint32_t locktype, uint64_t offset, uint64_t length,
+		   const void *owner, uint32_t owner_len);
+void nfs4_op_locku(struct nfs4_compound *c, uint32_t locktype, const struct nfs4_stateid *sid,
+		   uint64_t offset, uint64_t length);
+void nfs4_op_free_stateid(struct nfs4_compound *c, const struct nfs4_stateid *sid);
 void nfs4_op_read(struct nfs4_compound *c, const struct nfs4_stateid *sid, uint64_t offset,
 		  uint32_t count);
 /* data is copied into the compound. */
 void nfs4_op_write(struct nfs4_compound *c, const struct nfs4_stateid *sid, uint64_t offset,
 		   uint32_t stable, const void *data, uint32_t len);
 void nfs4_op_commit(struct nfs4_compound *c, uint64_t offset, uint32_t count);
+
+/* NFSv4.2 data operations (RFC 7862 §15; nfs4_v42.c).  COPY and CLONE read
+ * the saved fh (source) and the current fh (destination). */
+void nfs4_op_seek(struct nfs4_compound *c, const struct nfs4_stateid *sid, uint64_t offset,
+		  uint32_t what);
+void nfs4_op_read_plus(struct nfs4_compound *c, const struct nfs4_stateid *sid, uint64_t offset,
+		       uint32_t count);
+void nfs4_op_allocate(struct nfs4_compound *c, const struct nfs4_stateid *sid, uint64_t offset,
+		      uint64_t length);
+void nfs4_op_deallocate(struct nfs4_compound *c, const struct nfs4_stateid *sid, uint64_t offset,
+			uint64_t length);
+struct nfs4_copy_args {
+	struct nfs4_stateid src, dst;
+	uint64_t src_offset, dst_offset, count;
+	bool consecutive, synchronous;
+	const char *source_server;	/* NULL: none (intra-server); else one NL4_NAME */
+};
+void nfs4_op_copy(struct nfs4_compound *c, const struct nfs4_copy_args *a);
+void nfs4_op_clone(struct nfs4_compound *c, const struct nfs4_stateid *src,
+		   const struct nfs4_stateid *dst, uint64_t src_offset, uint64_t dst_offset,
+		   uint64_t count);
+/* hints: a bitmap of IO_ADVISE_type4 bit numbers (0..10) */
+void nfs4_op_io_advise(struct nfs4_compound *c, const struct nfs4_stateid *sid, uint64_t offset,
+		       uint64_t count, const struct nfs4_bitmap *hints);
+
+/* One read_plus_content4 of a READ_PLUS result; data borrows the reply. */
+struct nfs4_rp_segment {
+	uint32_t content;		/* NFS4_CONTENT_DATA or NFS4_CONTENT_HOLE */
+	uint64_t offset;
+	uint64_t length;		/* hole length, or data.len */
+	struct xdr_view data;		/* NFS4_CONTENT_DATA */
+};
+/* Walk u.read_plus.segments: start with xdr_in_init(x, segments.data,
+ * segments.len); false at the end (or on bytes that do not parse). */
+bool nfs4_read_plus_next(struct xdr_in *x, struct nfs4_rp_segment *s);
+/* One NFSv4.2 op result body (for nfs4_reply.c): -1 malformed, 0 unknown
+ * op, 1 decoded. */
+struct nfs4_op_res;
+int nfs4_dec_resop_v42(struct xdr_in *x, struct nfs4_op_res *r);
 void nfs4_op_setattr(struct nfs4_compound *c, const struct nfs4_stateid *sid,
 		     const struct nfs4_setattrs *attrs);
 
@@ -289,6 +340,13 @@ void nfs4_op_link(struct nfs4_compound *c, const char *newname);
 void nfs4_op_verify(struct nfs4_compound *c, const struct nfs4_setattrs *attrs);
 void nfs4_op_nverify(struct nfs4_compound *c, const struct nfs4_setattrs *attrs);
 void nfs4_op_secinfo_no_name(struct nfs4_compound *c, uint32_t style);
+/* RFC 8276 xattr ops (minor version 2).  Keys are sent as given (without
+ * a namespace prefix); key and value are copied into the compound. */
+void nfs4_op_getxattr(struct nfs4_compound *c, const void *key, uint32_t key_len);
+void nfs4_op_setxattr(struct nfs4_compound *c, uint32_t option, const void *key, uint32_t key_len,
+		      const void *value, uint32_t value_len);
+void nfs4_op_listxattrs(struct nfs4_compound *c, uint64_t cookie, uint32_t maxcount);
+void nfs4_op_removexattr(struct nfs4_compound *c, const void *key, uint32_t key_len);
 
 /* Append a fattr4 (bitmap4 + attrlist4) for attrs; `verify` selects the
  * VERIFY formats (get side) for the attributes that differ. */
@@ -363,6 +421,15 @@ struct nfs4_op_res {
 		struct xdr_view readlink;
 		struct nfs4_res_open open;
 		struct nfs4_stateid close;
+		/* LOCK, LOCKU: stateid; LOCK, LOCKT with NFS4ERR_DENIED: the
+		 * LOCK4denied fields (owner borrows the reply) */
+		struct {
+			struct nfs4_stateid stateid;
+			uint64_t offset, length;
+			uint32_t locktype;
+			uint64_t clientid;
+			struct xdr_view owner;
+		} lock;
 		struct {
 			bool eof;
 			struct xdr_view data;
@@ -372,6 +439,24 @@ struct nfs4_op_res {
 			uint32_t committed;
 			uint8_t verifier[NFS4_VERIFIER_SIZE];
 		} write;
+		struct {
+			bool eof;
+			uint64_t offset;
+		} seek;
+		struct {
+			bool eof;
+			uint32_t count;			/* segments */
+			struct xdr_view segments;	/* nfs4_read_plus_next() */
+		} read_plus;
+		struct {
+			uint32_t callback_ids;		/* wr_callback_id<1> count */
+			struct nfs4_stateid callback_id;
+			uint64_t count;
+			uint32_t committed;
+			uint8_t verifier[NFS4_VERIFIER_SIZE];
+			bool consecutive, synchronous;
+		} copy;
+		struct nfs4_bitmap io_advise;		/* ior_hints */
 		struct {
 			uint8_t verifier[NFS4_VERIFIER_SIZE];
 		} commit;
@@ -389,6 +474,15 @@ struct nfs4_op_res {
 			uint32_t count;
 			uint32_t flavors[NFS4_SECINFO_MAX];
 		} secinfo;
+		struct xdr_view getxattr;	/* gxr_value, borrows the reply */
+		struct nfs4_change_info setxattr;
+		struct {
+			uint64_t cookie;
+			uint32_t count;
+			struct xdr_view *names;	/* owned by the result; borrow the reply */
+			bool eof;
+		} listxattrs;
+		struct nfs4_change_info removexattr;
 	} u;
 };
 

@@ -455,6 +455,58 @@ void nfs4_op_close(struct nfs4_compound *c, const struct nfs4_stateid *sid)
 	put_stateid(x, sid);
 }
 
+void nfs4_op_lock(struct nfs4_compound *c, uint32_t locktype, bool reclaim, uint64_t offset,
+		  uint64_t length, bool new_owner, const struct nfs4_stateid *sid,
+		  const void *owner, uint32_t owner_len)
+{
+	struct xdr_out *x = op_begin(c, OP_LOCK);
+
+	xdr_put_u32(x, locktype);
+	xdr_put_bool(x, reclaim);
+	xdr_put_u64(x, offset);
+	xdr_put_u64(x, length);
+	xdr_put_bool(x, new_owner);
+	if (new_owner) {
+		xdr_put_u32(x, 0);	/* open_seqid */
+		put_stateid(x, sid);
+		xdr_put_u32(x, 0);	/* lock_seqid */
+		xdr_put_u64(x, 0);	/* lock_owner4.clientid: ignored in 4.1 */
+		xdr_put_opaque(x, owner, owner_len);
+	} else {
+		put_stateid(x, sid);
+		xdr_put_u32(x, 0);	/* lock_seqid */
+	}
+}
+
+void nfs4_op_lockt(struct nfs4_compound *c, uint32_t locktype, uint64_t offset, uint64_t length,
+		   const void *owner, uint32_t owner_len)
+{
+	struct xdr_out *x = op_begin(c, OP_LOCKT);
+
+	xdr_put_u32(x, locktype);
+	xdr_put_u64(x, offset);
+	xdr_put_u64(x, length);
+	xdr_put_u64(x, 0);		/* owner.clientid: ignored in 4.1 */
+	xdr_put_opaque(x, owner, owner_len);
+}
+
+void nfs4_op_locku(struct nfs4_compound *c, uint32_t locktype, const struct nfs4_stateid *sid,
+		   uint64_t offset, uint64_t length)
+{
+	struct xdr_out *x = op_begin(c, OP_LOCKU);
+
+	xdr_put_u32(x, locktype);
+	xdr_put_u32(x, 0);		/* seqid: ignored in 4.1 */
+	put_stateid(x, sid);
+	xdr_put_u64(x, offset);
+	xdr_put_u64(x, length);
+}
+
+void nfs4_op_free_stateid(struct nfs4_compound *c, const struct nfs4_stateid *sid)
+{
+	put_stateid(op_begin(c, OP_FREE_STATEID), sid);
+}
+
 void nfs4_op_read(struct nfs4_compound *c, const struct nfs4_stateid *sid, uint64_t offset,
 		  uint32_t count)
 {
@@ -546,4 +598,32 @@ void nfs4_op_nverify(struct nfs4_compound *c, const struct nfs4_setattrs *attrs)
 void nfs4_op_secinfo_no_name(struct nfs4_compound *c, uint32_t style)
 {
 	xdr_put_u32(op_begin(c, OP_SECINFO_NO_NAME), style);
+}
+
+void nfs4_op_getxattr(struct nfs4_compound *c, const void *key, uint32_t key_len)
+{
+	xdr_put_opaque(op_begin(c, OP_GETXATTR), key, key_len);
+}
+
+void nfs4_op_setxattr(struct nfs4_compound *c, uint32_t option, const void *key, uint32_t key_len,
+		      const void *value, uint32_t value_len)
+{
+	struct xdr_out *x = op_begin(c, OP_SETXATTR);
+
+	xdr_put_u32(x, option);
+	xdr_put_opaque(x, key, key_len);
+	xdr_put_opaque(x, value, value_len);
+}
+
+void nfs4_op_listxattrs(struct nfs4_compound *c, uint64_t cookie, uint32_t maxcount)
+{
+	struct xdr_out *x = op_begin(c, OP_LISTXATTRS);
+
+	xdr_put_u64(x, cookie);
+	xdr_put_u32(x, maxcount);
+}
+
+void nfs4_op_removexattr(struct nfs4_compound *c, const void *key, uint32_t key_len)
+{
+	xdr_put_opaque(op_begin(c, OP_REMOVEXATTR), key, key_len);
 }

@@ -452,6 +452,35 @@ static bool dec_open(struct xdr_in *x, struct nfs4_res_open *r)
 	}
 }
 
+/* LISTXATTRS4resok (RFC 8276 §8.4.3): cookie, xattrkey4 names<>, eof. */
+static bool dec_listxattrs(struct xdr_in *x, struct nfs4_op_res *res)
+{
+	uint32_t n;
+
+	if (!xdr_get_u64(x, &res->u.listxattrs.cookie) || !xdr_get_u32(x, &n))
+		return false;
+	/* each name takes at least its length word */
+	if (n > xdr_in_left(x) / 4)
+		return false;
+	res->u.listxattrs.names = calloc(n ? n : 1, sizeof(struct xdr_view));
+	if (!res->u.listxattrs.names)
+		return false;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!xdr_get_opaque(x, UINT32_MAX, &res->u.listxattrs.names[i]))
+			return false;
+		res->u.listxattrs.count = i + 1;
+	}
+	return xdr_get_bool(x, &res->u.listxattrs.eof);
+}
+
+/* LOCK4denied (RFC 8881 §18.10.2): offset, length, locktype, lock_owner4. */
+static bool dec_lock4denied(struct xdr_in *x, struct nfs4_op_res *res)
+{
+	return xdr_get_u64(x, &res->u.lock.offset) && xdr_get_u64(x, &res->u.lock.length) &&
+	       xdr_get_u32(x, &res->u.lock.locktype) && xdr_get_u64(x, &res->u.lock.clientid) &&
+	       xdr_get_opaque(x, NFS4_OPAQUE_LIMIT, &res->u.lock.owner);
+}
+
 static bool dec_secinfo(struct xdr_in *x, struct nfs4_op_res *res)
 {
 	uint32_t n, flavor, v;
@@ -508,7 +537,7 @@ static int dec_resop(struct xdr_in *x, struct nfs4_op_res *r)
 	if (!ok) {
 		/* LOCK/LOCKT carry LOCK4denied on NFS4ERR_DENIED */
 		if ((r->op == OP_LOCK || r->op == OP_LOCKT) && r->status == NFS4ERR_DENIED)
-			return 0;
+			return dec_lock4denied(x, r) ? 1 : -1;
 		return 1;
 	}
 	switch (r->op) {
@@ -550,6 +579,12 @@ static int dec_resop(struct xdr_in *x, struct nfs4_op_res *r)
 	case OP_OPEN_DOWNGRADE:
 		ok = get_stateid(x, &r->u.close);
 		break;
+	case OP_LOCK:
+	case OP_LOCKU:
+		ok = get_stateid(x, &r->u.lock.stateid);
+		break;
+	case OP_LOCKT:
+		break;		/* LOCKT4res: nothing but the status */
 	case OP_READ:
 		ok = xdr_get_bool(x, &r->u.read.eof) &&
 		     xdr_get_opaque(x, UINT32_MAX, &r->u.read.data);
@@ -578,8 +613,21 @@ static int dec_resop(struct xdr_in *x, struct nfs4_op_res *r)
 	case OP_SECINFO_NO_NAME:
 		ok = dec_secinfo(x, r);
 		break;
+	case OP_GETXATTR:
+		ok = xdr_get_opaque(x, UINT32_MAX, &r->u.getxattr);
+		break;
+	case OP_SETXATTR:
+		ok = get_cinfo(x, &r->u.setxattr);
+		break;
+	case OP_LISTXATTRS:
+		ok = dec_listxattrs(x, r);
+		break;
+	case OP_REMOVEXATTR:
+		ok = get_cinfo(x, &r->u.removexattr);
+		break;
 	default:
-		return 0;
+		/* NFSv4.2 data operations: nfs4_v42.c */
+		return nfs4_dec_resop_v42(x, r);
 	}
 	return ok ? 1 : -1;
 }
@@ -590,6 +638,8 @@ void nfs4_compound_res_release(struct nfs4_compound_res *res)
 		for (uint32_t i = 0; i < res->nparsed; i++)
 			if (res->ops[i].op == OP_READDIR)
 				free(res->ops[i].u.readdir.entries);
+			else if (res->ops[i].op == OP_LISTXATTRS && res->ops[i].status == NFS4_OK)
+				free(res->ops[i].u.listxattrs.names);
 		free(res->ops);
 	}
 	memset(res, 0, sizeof(*res));

@@ -15,10 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "server/compound.h"
+#include "server/lock_range.h"
 #include "server/srv.h"
 #include "server/state.h"
 #include "xdr/xdr.h"
@@ -1151,6 +1153,533 @@ static void test_stateid_limit(void **state)
 	assert_int_equal(open_file(e, "oo", 3, 3, 0, -1, &s), NFS4_OK);
 }
 
+/* --- byte-range locks ----------------------------------------------------- */
+
+static void test_lock_ranges(void **state)
+{
+	struct lock_ranges a = { 0 }, b;
+	uint64_t s, en;
+
+	(void)state;
+	/* RFC 8881 §18.10.3: zero length, overflow; host limits */
+	assert_int_equal(lock_range_from_wire(0, 0, &s, &en), NFS4ERR_INVAL);
+	assert_int_equal(lock_range_from_wire(10, UINT64_MAX - 5, &s, &en), NFS4ERR_INVAL);
+	assert_int_equal(lock_range_from_wire(UINT64_MAX, 1, &s, &en), NFS4ERR_INVAL);
+	assert_int_equal(lock_range_from_wire(5, NFS4_UINT64_MAX, &s, &en), NFS4_OK);
+	assert_true(s == 5 && en == LOCK_RANGE_EOF);
+	assert_int_equal(lock_range_from_wire(5, 10, &s, &en), NFS4_OK);
+	assert_true(s == 5 && en == 14);
+	assert_int_equal(lock_range_from_wire((uint64_t)INT64_MAX + 1, NFS4_UINT64_MAX, &s, &en),
+			 NFS4ERR_BAD_RANGE);
+	assert_int_equal(lock_range_from_wire(0, (uint64_t)INT64_MAX + 10, &s, &en),
+			 NFS4ERR_BAD_RANGE);
+	assert_int_equal(lock_range_from_wire(1, (uint64_t)INT64_MAX, &s, &en), NFS4_OK);
+	assert_true(en == LOCK_RANGE_EOF);
+	assert_true(lock_range_length(5, 14) == 10);
+	assert_true(lock_range_length(5, LOCK_RANGE_EOF) == NFS4_UINT64_MAX);
+
+	/* read [0,99], write [20,29] in it: split in three */
+	assert_int_equal(lock_ranges_update(&a, 0, 99, READ_LT, &b), 0);
+	a = b;
+	assert_int_equal(lock_ranges_update(&a, 20, 29, WRITE_LT, &b), 0);
+	lock_ranges_free(&a);
+	a = b;
+	assert_int_equal(a.n, 3);
+	assert_true(a.r[0].start == 0 && a.r[0].end == 19 && a.r[0].type == READ_LT);
+	assert_true(a.r[1].start == 20 && a.r[1].end == 29 && a.r[1].type == WRITE_LT);
+	assert_true(a.r[2].start == 30 && a.r[2].end == 99 && a.r[2].type == READ_LT);
+	assert_non_null(lock_ranges_conflict(&a, 25, 25, READ_LT));
+	assert_null(lock_ranges_conflict(&a, 0, 19, READ_LT));
+	assert_non_null(lock_ranges_conflict(&a, 0, 0, WRITE_LT));
+	/* downgrade back: merged into one */
+	assert_int_equal(lock_ranges_update(&a, 20, 29, READ_LT, &b), 0);
+	lock_ranges_free(&a);
+	a = b;
+	assert_int_equal(a.n, 1);
+	assert_true(a.r[0].start == 0 && a.r[0].end == 99);
+	/* touching ranges of the same type merge, of another type do not */
+	assert_int_equal(lock_ranges_update(&a, 100, 109, READ_LT, &b), 0);
+	lock_ranges_free(&a);
+	a = b;
+	assert_int_equal(a.n, 1);
+	assert_true(a.r[0].end == 109);
+	assert_int_equal(lock_ranges_update(&a, 110, LOCK_RANGE_EOF, WRITE_LT, &b), 0);
+	lock_ranges_free(&a);
+	a = b;
+	assert_int_equal(a.n, 2);
+	/* unlock in the middle splits; unlocking nothing changes nothing */
+	assert_int_equal(lock_ranges_update(&a, 40, 59, 0, &b), 0);
+	lock_ranges_free(&a);
+	a = b;
+	assert_int_equal(a.n, 3);
+	assert_true(a.r[0].end == 39 && a.r[1].start == 60 && a.r[1].end == 109);
+	assert_int_equal(lock_ranges_update(&a, 40, 59, 0, &b), 0);
+	lock_ranges_free(&a);
+	a = b;
+	assert_int_equal(a.n, 3);
+	/* unlock everything */
+	assert_int_equal(lock_ranges_update(&a, 0, LOCK_RANGE_EOF, 0, &b), 0);
+	lock_ranges_free(&a);
+	assert_int_equal(b.n, 0);
+	assert_null(b.r);
+}
+
+/* A real file for the lock handlers: they open it through /proc/self/fd. */
+struct lk_file {
+	char path[64];
+	int pfd;       /* O_PATH, the "current filehandle" */
+	int hostfd;    /* the test's own open file description (a local process) */
+	uint64_t dev, ino;
+};
+
+static void lk_file_new(struct lk_file *f)
+{
+	struct stat st;
+	int fd;
+
+	snprintf(f->path, sizeof(f->path), "/tmp/lnfsd-test-lock-XXXXXX");
+	fd = mkstemp(f->path);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 4096), 0);
+	close(fd);
+	f->pfd = open(f->path, O_PATH | O_CLOEXEC);
+	assert_true(f->pfd >= 0);
+	f->hostfd = open(f->path, O_RDWR | O_CLOEXEC);
+	assert_true(f->hostfd >= 0);
+	assert_int_equal(fstat(f->pfd, &st), 0);
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+}
+
+static void lk_file_free(struct lk_file *f)
+{
+	close(f->pfd);
+	close(f->hostfd);
+	unlink(f->path);
+}
+
+struct lk_client {
+	uint8_t sid[16];
+	uint32_t seq;
+	uint64_t id;
+};
+
+/* Begin a compound of client k on file f (SEQUENCE done, current fh set). */
+static void lk_as(struct env *e, struct lk_client *k, struct lk_file *f)
+{
+	begin(e);
+	assert_int_equal(sequence(e, k->sid, ++k->seq, 0, false), NFS4_OK);
+	e->have_fh = true;
+	e->fh_dev = f->dev;
+	e->fh_ino = f->ino;
+	e->c.cur.set = true;
+	e->c.cur.fd = f->pfd;
+}
+
+static void lk_open(struct env *e, struct lk_client *k, struct lk_file *f, const char *owner,
+		    uint32_t access, int fd, struct stateid4 *out)
+{
+	struct xdr_view v = { (const uint8_t *)owner, (uint32_t)strlen(owner) };
+
+	lk_as(e, k, f);
+	assert_int_equal(state_open_file(&e->c, &v, f->dev, f->ino, access, 0, fd, out), NFS4_OK);
+}
+
+/* What the host sees from the test's own descriptor: F_UNLCK or the type
+ * of a conflicting lock, with its range. */
+static short host_probe(struct lk_file *f, short type, off_t start, off_t len, struct flock *fl)
+{
+	memset(fl, 0, sizeof(*fl));
+	fl->l_type = type;
+	fl->l_whence = SEEK_SET;
+	fl->l_start = start;
+	fl->l_len = len;
+	assert_int_equal(fcntl(f->hostfd, F_OFD_GETLK, fl), 0);
+	return fl->l_type;
+}
+
+struct lk_denied {
+	uint64_t offset, length, clientid;
+	uint32_t type;
+	char owner[64];
+};
+
+static void dec_denied(struct xdr_out *r, struct lk_denied *d)
+{
+	struct xdr_in in;
+	struct xdr_view v;
+
+	xdr_in_init(&in, r->buf, r->len);
+	assert_true(xdr_get_u64(&in, &d->offset));
+	assert_true(xdr_get_u64(&in, &d->length));
+	assert_true(xdr_get_u32(&in, &d->type));
+	assert_true(xdr_get_u64(&in, &d->clientid));
+	assert_true(xdr_get_opaque(&in, 1024, &v));
+	assert_true(v.len < sizeof(d->owner));
+	memcpy(d->owner, v.data, v.len);
+	d->owner[v.len] = '\0';
+	assert_int_equal(xdr_in_left(&in), 0);
+}
+
+/* LOCK; owner non-NULL: open_to_lock_owner4 with open stateid sid. */
+static nfsstat4 lk_lock(struct env *e, uint32_t type, uint64_t off, uint64_t len,
+			const struct stateid4 *sid, const char *owner, struct stateid4 *out,
+			struct lk_denied *d)
+{
+	struct xdr_out a, r;
+	nfsstat4 st;
+
+	xdr_out_init(&a, 4096);
+	xdr_put_u32(&a, type);
+	xdr_put_bool(&a, false);
+	xdr_put_u64(&a, off);
+	xdr_put_u64(&a, len);
+	xdr_put_bool(&a, owner != NULL);
+	if (owner) {
+		xdr_put_u32(&a, 0);
+		nfs4_enc_stateid4(&a, sid);
+		xdr_put_u32(&a, 0);
+		xdr_put_u64(&a, 0xdeadbeef); /* ignored in 4.1 */
+		xdr_put_string(&a, owner);
+	} else {
+		nfs4_enc_stateid4(&a, sid);
+		xdr_put_u32(&a, 0);
+	}
+	st = run(e, nfs4_op_lock, &a, &r);
+	if (st == NFS4_OK && out) {
+		struct xdr_in in;
+
+		xdr_in_init(&in, r.buf, r.len);
+		assert_true(nfs4_dec_stateid4(&in, out));
+	} else if (st == NFS4ERR_DENIED) {
+		struct lk_denied tmp;
+
+		dec_denied(&r, d ? d : &tmp);
+	} else if (st != NFS4_OK) {
+		assert_int_equal(r.len, 0); /* nothing else survives an error */
+	}
+	xdr_out_release(&r);
+	return st;
+}
+
+static nfsstat4 lk_lockt(struct env *e, uint32_t type, uint64_t off, uint64_t len,
+			 const char *owner, struct lk_denied *d)
+{
+	struct xdr_out a, r;
+	nfsstat4 st;
+
+	xdr_out_init(&a, 4096);
+	xdr_put_u32(&a, type);
+	xdr_put_u64(&a, off);
+	xdr_put_u64(&a, len);
+	xdr_put_u64(&a, 0);
+	xdr_put_string(&a, owner);
+	st = run(e, nfs4_op_lockt, &a, &r);
+	if (st == NFS4ERR_DENIED) {
+		struct lk_denied tmp;
+
+		dec_denied(&r, d ? d : &tmp);
+	} else {
+		assert_int_equal(r.len, 0);
+	}
+	xdr_out_release(&r);
+	return st;
+}
+
+static nfsstat4 lk_locku(struct env *e, uint64_t off, uint64_t len, const struct stateid4 *sid,
+			 struct stateid4 *out)
+{
+	struct xdr_out a, r;
+	nfsstat4 st;
+
+	xdr_out_init(&a, 4096);
+	xdr_put_u32(&a, READ_LT);
+	xdr_put_u32(&a, 0);
+	nfs4_enc_stateid4(&a, sid);
+	xdr_put_u64(&a, off);
+	xdr_put_u64(&a, len);
+	st = run(e, nfs4_op_locku, &a, &r);
+	if (st == NFS4_OK && out) {
+		struct xdr_in in;
+
+		xdr_in_init(&in, r.buf, r.len);
+		assert_true(nfs4_dec_stateid4(&in, out));
+	}
+	xdr_out_release(&r);
+	return st;
+}
+
+static void lk_two_clients(struct env *e, struct lk_client *a, struct lk_client *b)
+{
+	memset(a, 0, sizeof(*a));
+	memset(b, 0, sizeof(*b));
+	a->id = new_client(e, "client-a", a->sid);
+	b->id = new_client(e, "client-b", b->sid);
+}
+
+static void test_lock_conflicts(void **state)
+{
+	struct env *e = *state;
+	struct lk_client a, b;
+	struct lk_file f;
+	struct stateid4 oa, ob, la, la2, lb, cur = { .seqid = 1 };
+	struct lk_denied d;
+	struct open_state *ref;
+	struct flock fl;
+	int fd = devnull(), iofd;
+
+	lk_file_new(&f);
+	lk_two_clients(e, &a, &b);
+	lk_open(e, &a, &f, "open-a", OPEN4_SHARE_ACCESS_BOTH, -1, &oa);
+	lk_open(e, &b, &f, "open-b", OPEN4_SHARE_ACCESS_BOTH, fd, &ob);
+
+	/* a write-locks [0, 100) */
+	lk_as(e, &a, &f);
+	assert_int_equal(lk_lock(e, WRITE_LT, 0, 100, &oa, "lock-a", &la, NULL), NFS4_OK);
+	assert_int_equal(la.seqid, 1);
+	assert_memory_equal(&e->c.cur_stateid, &la, sizeof(la)); /* §16.2.3.1.2 */
+	assert_int_equal(host_probe(&f, F_RDLCK, 50, 1, &fl), F_WRLCK);
+	assert_true(fl.l_start == 0 && fl.l_len == 100 && fl.l_pid == -1);
+
+	/* b's read lock inside it: DENIED, naming a's owner and range */
+	lk_as(e, &b, &f);
+	assert_int_equal(lk_lock(e, READW_LT, 50, 10, &ob, "lock-b", NULL, &d), NFS4ERR_DENIED);
+	assert_true(d.offset == 0 && d.length == 100 && d.clientid == a.id);
+	assert_int_equal(d.type, WRITE_LT);
+	assert_string_equal(d.owner, "lock-a");
+	/* another client's stateid is not b's to use */
+	assert_int_equal(state_test_stateid(&e->c, &la), NFS4ERR_BAD_STATEID);
+
+	/* LOCKT */
+	assert_int_equal(lk_lockt(e, WRITE_LT, 100, NFS4_UINT64_MAX, "lock-b", NULL), NFS4_OK);
+	assert_int_equal(lk_lockt(e, READ_LT, 99, 1, "lock-b", &d), NFS4ERR_DENIED);
+	assert_string_equal(d.owner, "lock-a");
+	lk_as(e, &a, &f);
+	assert_int_equal(lk_lockt(e, WRITE_LT, 0, 10, "lock-a", NULL), NFS4_OK); /* its own */
+	assert_int_equal(lk_lockt(e, WRITE_LT, 0, 10, "lock-a2", &d), NFS4ERR_DENIED);
+
+	/* a second lock owner of a on the same open */
+	assert_int_equal(lk_lock(e, READ_LT, 200, 10, &oa, "lock-a2", &la2, NULL), NFS4_OK);
+	assert_memory_not_equal(la.other, la2.other, NFS4_OTHER_SIZE);
+	/* the same owner again by open_to_lock_owner4: its stateid */
+	assert_int_equal(lk_lock(e, READ_LT, 300, 10, &oa, "lock-a2", &la2, NULL), NFS4_OK);
+	assert_int_equal(la2.seqid, 2);
+
+	/* a lock of a local process on the host: DENIED, owner "local" */
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 1000;
+	fl.l_len = 10;
+	assert_int_equal(fcntl(f.hostfd, F_OFD_SETLK, &fl), 0);
+	assert_int_equal(lk_lock(e, READ_LT, 1005, 1, &oa, "lock-a", NULL, &d), NFS4ERR_DENIED);
+	assert_true(d.offset == 1000 && d.length == 10 && d.clientid == 0);
+	assert_string_equal(d.owner, "local");
+	assert_int_equal(lk_lockt(e, READ_LT, 1000, NFS4_UINT64_MAX, "lock-x", &d),
+			 NFS4ERR_DENIED);
+	assert_string_equal(d.owner, "local");
+	fl.l_type = F_UNLCK;
+	assert_int_equal(fcntl(f.hostfd, F_OFD_SETLK, &fl), 0);
+
+	/* a unlocks; b gets its lock, and can WRITE with the lock stateid */
+	lk_as(e, &a, &f);
+	assert_int_equal(lk_locku(e, 0, 100, &la, &la), NFS4_OK);
+	assert_int_equal(la.seqid, 2);
+	assert_int_equal(host_probe(&f, F_WRLCK, 0, 100, &fl), F_UNLCK);
+	lk_as(e, &b, &f);
+	assert_int_equal(lk_lock(e, READ_LT, 50, 10, &ob, "lock-b", &lb, NULL), NFS4_OK);
+	assert_int_equal(state_stateid_for_io(&e->c, &lb, f.dev, f.ino, true, &iofd, &ref),
+			 NFS4_OK);
+	assert_int_equal(iofd, fd); /* the open's descriptor */
+	state_io_done(ref);
+	/* the current stateid (LOCK set it) works too */
+	assert_int_equal(io(e, &cur, 0, false, &iofd), NFS4ERR_BAD_STATEID); /* other file */
+	assert_int_equal(state_stateid_for_io(&e->c, &cur, f.dev, f.ino, false, &iofd, &ref),
+			 NFS4_OK);
+	state_io_done(ref);
+	/* a lock stateid is no open stateid for a new lock owner */
+	assert_int_equal(lk_lock(e, READ_LT, 0, 1, &lb, "lock-b2", NULL, NULL),
+			 NFS4ERR_BAD_STATEID);
+	/* nor a lock of another client */
+	assert_int_equal(lk_lock(e, READ_LT, 0, 1, &la, NULL, NULL, NULL), NFS4ERR_BAD_STATEID);
+	lk_file_free(&f);
+}
+
+static void test_lock_upgrade_split(void **state)
+{
+	struct env *e = *state;
+	struct lk_client a, b;
+	struct lk_file f, g;
+	struct stateid4 oa, oro, ob, la, stale;
+	struct lk_denied d;
+	struct flock fl;
+
+	lk_file_new(&f);
+	lk_file_new(&g);
+	lk_two_clients(e, &a, &b);
+	lk_open(e, &a, &f, "open-a", OPEN4_SHARE_ACCESS_BOTH, -1, &oa);
+	lk_open(e, &b, &f, "open-b", OPEN4_SHARE_ACCESS_READ, -1, &ob);
+	lk_open(e, &a, &g, "open-a", OPEN4_SHARE_ACCESS_READ, -1, &oro);
+
+	lk_as(e, &a, &f);
+	assert_int_equal(lk_lock(e, READ_LT, 0, 100, &oa, "lock-a", &la, NULL), NFS4_OK);
+	stale = la;
+	assert_int_equal(lk_lock(e, WRITE_LT, 20, 10, &la, NULL, &la, NULL), NFS4_OK); /* upgrade */
+	assert_int_equal(la.seqid, 2);
+	/* an old seqid of the lock stateid */
+	assert_int_equal(lk_lock(e, WRITE_LT, 20, 10, &stale, NULL, NULL, NULL),
+			 NFS4ERR_OLD_STATEID);
+
+	lk_as(e, &b, &f);
+	assert_int_equal(lk_lockt(e, READ_LT, 25, 1, "lock-b", &d), NFS4ERR_DENIED);
+	assert_true(d.offset == 20 && d.length == 10 && d.type == WRITE_LT);
+	assert_int_equal(lk_lockt(e, READ_LT, 0, 20, "lock-b", NULL), NFS4_OK);
+	assert_int_equal(lk_lockt(e, READ_LT, 30, 70, "lock-b", NULL), NFS4_OK);
+	assert_int_equal(lk_lockt(e, WRITE_LT, 0, 1, "lock-b", &d), NFS4ERR_DENIED);
+	assert_true(d.offset == 0 && d.length == 20 && d.type == READ_LT);
+	assert_int_equal(host_probe(&f, F_RDLCK, 25, 1, &fl), F_WRLCK);
+	assert_true(fl.l_start == 20 && fl.l_len == 10);
+	/* a read-only open cannot hold a write lock */
+	assert_int_equal(lk_lock(e, WRITE_LT, 500, 1, &ob, "lock-b", NULL, NULL),
+			 NFS4ERR_OPENMODE);
+
+	/* downgrade: one read range again */
+	lk_as(e, &a, &f);
+	assert_int_equal(lk_lock(e, READ_LT, 20, 10, &la, NULL, &la, NULL), NFS4_OK);
+	lk_as(e, &b, &f);
+	assert_int_equal(lk_lockt(e, WRITE_LT, 50, 1, "lock-b", &d), NFS4ERR_DENIED);
+	assert_true(d.offset == 0 && d.length == 100 && d.type == READ_LT);
+	assert_int_equal(lk_lockt(e, READ_LT, 0, NFS4_UINT64_MAX, "lock-b", NULL), NFS4_OK);
+
+	/* unlock the middle: two ranges left, on the host too */
+	lk_as(e, &a, &f);
+	assert_int_equal(lk_locku(e, 40, 20, &la, &la), NFS4_OK);
+	assert_int_equal(la.seqid, 4);
+	lk_as(e, &b, &f);
+	assert_int_equal(lk_lockt(e, WRITE_LT, 45, 10, "lock-b", NULL), NFS4_OK);
+	assert_int_equal(lk_lockt(e, WRITE_LT, 39, 2, "lock-b", &d), NFS4ERR_DENIED);
+	assert_true(d.offset == 0 && d.length == 40);
+	assert_int_equal(host_probe(&f, F_WRLCK, 40, 20, &fl), F_UNLCK);
+	assert_int_equal(host_probe(&f, F_WRLCK, 60, 1, &fl), F_RDLCK);
+	assert_true(fl.l_start == 60 && fl.l_len == 40);
+
+	/* argument checks (RFC 8881 §18.10.3) */
+	lk_as(e, &a, &f);
+	assert_int_equal(lk_lock(e, READ_LT, 0, 0, &la, NULL, NULL, NULL), NFS4ERR_INVAL);
+	assert_int_equal(lk_lock(e, READ_LT, 10, UINT64_MAX - 1, &la, NULL, NULL, NULL),
+			 NFS4ERR_INVAL);
+	assert_int_equal(lk_lock(e, 7, 0, 1, &la, NULL, NULL, NULL), NFS4ERR_BADXDR);
+	assert_int_equal(lk_lock(e, READ_LT, (uint64_t)INT64_MAX + 2, 5, &la, NULL, NULL, NULL),
+			 NFS4ERR_BAD_RANGE);
+	assert_int_equal(lk_lockt(e, READ_LT, 0, 0, "x", NULL), NFS4ERR_INVAL);
+	assert_int_equal(lk_locku(e, 5, 0, &la, NULL), NFS4ERR_INVAL);
+	/* reclaim outside a grace period */
+	{
+		struct xdr_out args, r;
+
+		xdr_out_init(&args, 256);
+		xdr_put_u32(&args, READ_LT);
+		xdr_put_bool(&args, true);
+		xdr_put_u64(&args, 0);
+		xdr_put_u64(&args, 1);
+		xdr_put_bool(&args, false);
+		nfs4_enc_stateid4(&args, &la);
+		xdr_put_u32(&args, 0);
+		assert_int_equal(run(e, nfs4_op_lock, &args, &r), NFS4ERR_NO_GRACE);
+		xdr_out_release(&r);
+	}
+	/* the lock stateid of another file */
+	lk_as(e, &a, &g);
+	assert_int_equal(lk_lock(e, READ_LT, 0, 1, &la, NULL, NULL, NULL), NFS4ERR_BAD_STATEID);
+	assert_int_equal(lk_locku(e, 0, 1, &la, NULL), NFS4ERR_BAD_STATEID);
+	/* read locks on a read-only open are fine, write locks are not */
+	assert_int_equal(lk_lock(e, READ_LT, 0, 1, &oro, "lock-a", NULL, NULL), NFS4_OK);
+	assert_int_equal(lk_lock(e, WRITEW_LT, 0, 1, &oro, "lock-a", NULL, NULL),
+			 NFS4ERR_OPENMODE);
+	/* no file handle */
+	e->c.cur.set = false;
+	e->have_fh = false;
+	assert_int_equal(lk_lockt(e, READ_LT, 0, 1, "x", NULL), NFS4ERR_NOFILEHANDLE);
+	lk_file_free(&f);
+	lk_file_free(&g);
+}
+
+static void test_lock_locks_held(void **state)
+{
+	struct env *e = *state;
+	struct lk_client a, b;
+	struct lk_file f;
+	struct stateid4 oa, la, la2, out;
+
+	lk_file_new(&f);
+	lk_two_clients(e, &a, &b);
+	lk_open(e, &a, &f, "open-a", OPEN4_SHARE_ACCESS_BOTH, -1, &oa);
+	lk_as(e, &a, &f);
+	assert_int_equal(lk_lock(e, WRITE_LT, 0, 10, &oa, "lock-a", &la, NULL), NFS4_OK);
+	assert_int_equal(lk_lock(e, WRITE_LT, 20, 10, &oa, "lock-a2", &la2, NULL), NFS4_OK);
+	assert_int_equal(lk_locku(e, 20, 10, &la2, &la2), NFS4_OK);
+
+	/* RFC 8881 §18.38.3, §18.2.4 */
+	assert_int_equal(stateid_op(e, nfs4_op_free_stateid, 0, false, &la, NULL),
+			 NFS4ERR_LOCKS_HELD);
+	assert_int_equal(close_sid(e, &oa, &out), NFS4ERR_LOCKS_HELD);
+	assert_int_equal(state_test_stateid(&e->c, &la), NFS4_OK);
+	assert_int_equal(lk_locku(e, 0, NFS4_UINT64_MAX, &la, &la), NFS4_OK);
+	assert_int_equal(stateid_op(e, nfs4_op_free_stateid, 0, false, &la, NULL), NFS4_OK);
+	assert_int_equal(state_test_stateid(&e->c, &la), NFS4ERR_BAD_STATEID);
+	assert_int_equal(lk_locku(e, 0, 1, &la, NULL), NFS4ERR_BAD_STATEID);
+	/* la2 holds nothing: it goes with the open */
+	assert_int_equal(state_test_stateid(&e->c, &la2), NFS4_OK);
+	assert_int_equal(close_sid(e, &oa, &out), NFS4_OK);
+	assert_int_equal(state_test_stateid(&e->c, &la2), NFS4ERR_BAD_STATEID);
+	/* locks still held when the table goes are released with it */
+	lk_open(e, &a, &f, "open-a", OPEN4_SHARE_ACCESS_BOTH, -1, &oa);
+	lk_as(e, &a, &f);
+	assert_int_equal(lk_lock(e, WRITE_LT, 0, 10, &oa, "lock-a", &la, NULL), NFS4_OK);
+	lk_file_free(&f);
+}
+
+static void test_lock_lease_expiry(void **state)
+{
+	struct env *e = *state;
+	struct lk_client a, b;
+	struct lk_file f;
+	struct stateid4 oa, ob, la, lb;
+	struct lk_denied d;
+	struct flock fl;
+
+	lk_file_new(&f);
+	lk_two_clients(e, &a, &b);
+	lk_open(e, &a, &f, "open-a", OPEN4_SHARE_ACCESS_BOTH, -1, &oa);
+	lk_open(e, &b, &f, "open-b", OPEN4_SHARE_ACCESS_BOTH, -1, &ob);
+	lk_as(e, &a, &f);
+	assert_int_equal(lk_lock(e, WRITE_LT, 0, NFS4_UINT64_MAX, &oa, "lock-a", &la, NULL),
+			 NFS4_OK);
+	lk_as(e, &b, &f);
+	assert_int_equal(lk_lock(e, WRITE_LT, 10, 1, &ob, "lock-b", NULL, &d), NFS4ERR_DENIED);
+	assert_true(d.length == NFS4_UINT64_MAX && d.clientid == a.id);
+	begin(e);
+	assert_int_equal(host_probe(&f, F_RDLCK, 0, 0, &fl), F_WRLCK);
+
+	/* b renews, a goes silent: its lease ends and its locks go (§8.3) */
+	e->now += 60;
+	lk_as(e, &b, &f);
+	begin(e);
+	e->now += 31;
+	state_laundromat(e->srv.state, e->now);
+	assert_int_equal(state_client_count(e->srv.state), 1);
+	assert_int_equal(host_probe(&f, F_WRLCK, 0, 0, &fl), F_UNLCK);
+	lk_as(e, &b, &f);
+	assert_int_equal(lk_lock(e, WRITE_LT, 10, 1, &ob, "lock-b", &lb, NULL), NFS4_OK);
+	assert_int_equal(host_probe(&f, F_RDLCK, 10, 1, &fl), F_WRLCK);
+	begin(e);
+	/* freeing the table releases every lock left */
+	state_table_free(e->srv.state);
+	e->srv.state = state_table_new(&e->srv, 90);
+	assert_int_equal(host_probe(&f, F_WRLCK, 0, 0, &fl), F_UNLCK);
+	lk_file_free(&f);
+}
+
 /* --- threads ------------------------------------------------------------- */
 
 struct worker {
@@ -1244,6 +1773,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_downgrade, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stateid_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
+		cmocka_unit_test(test_lock_ranges),
+		cmocka_unit_test_setup_teardown(test_lock_conflicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_upgrade_split, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_locks_held, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_lease_expiry, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
