@@ -87,12 +87,13 @@ int lock_ranges_update(const struct lock_ranges *in, uint64_t start, uint64_t en
 		return -ENOMEM;
 	for (uint32_t i = 0; i < in->n; i++) {
 		const struct lock_range *r = &in->r[i];
+		bool same = type && r->type == type;
 
-		if (!overlaps(r, start, end) && !(type && r->type == type && touches(r, start, end))) {
+		if (!overlaps(r, start, end) && !(same && touches(r, start, end))) {
 			emit(out, r->start, r->end, r->type);
 			continue;
 		}
-		if (type && r->type == type) {
+		if (same) {
 			/* the same type: merge into the new range */
 			if (r->start < ms)
 				ms = r->start;

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -44,17 +45,20 @@ static nfsstat4 lock_file(struct compound *c, uint64_t *dev, uint64_t *ino)
 /*
  * A new open file description of the current file (a descriptor of its
  * own, so its OFD locks belong to one lock owner), through the O_PATH
- * descriptor.  Read-write when possible so both lock types can be taken
- * on it; read-only or write-only otherwise.  -errno on failure.
+ * descriptor.  For locking (rw) read-write when possible, so both lock
+ * types can be taken on it, else read-only or write-only; for LOCKT, whose
+ * F_OFD_GETLK needs no access mode, read-only first (no open for writing
+ * just to ask).  O_NONBLOCK: a local lease makes it fail rather than wait.
+ * -errno on failure.
  */
-static int lock_fd_open(const struct compound *c)
+static int lock_fd_open(const struct compound *c, bool rw)
 {
 	static const int modes[] = { O_RDWR, O_RDONLY, O_WRONLY };
 	char path[64];
 	int fd = -1, err = ENOENT;
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", c->cur.fd);
-	for (unsigned i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+	for (unsigned i = rw ? 0 : 1; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		fd = open(path, modes[i] | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (fd >= 0)
 			return fd;
@@ -78,6 +82,7 @@ static nfsstat4 open_errno(int err)
 	case EMFILE:
 	case ENFILE:
 	case EINTR:
+	case EWOULDBLOCK: /* a local lease is being broken */
 		return NFS4ERR_DELAY;
 	default:
 		return NFS4ERR_SERVERFAULT;
@@ -150,7 +155,7 @@ nfsstat4 nfs4_op_lock(struct compound *c, struct xdr_in *args, struct xdr_out *r
 	if (a.new_lock_owner) {
 		/* the descriptor a new lock state would hold; opened here,
 		 * outside the state locks */
-		fd = lock_fd_open(c);
+		fd = lock_fd_open(c, true);
 		if (fd < 0)
 			return open_errno(-fd);
 	}
@@ -187,7 +192,7 @@ nfsstat4 nfs4_op_lockt(struct compound *c, struct xdr_in *args, struct xdr_out *
 		return status;
 	/* LOCKT needs no open (§18.11.3): a descriptor of our own asks the
 	 * host about local processes' locks */
-	fd = lock_fd_open(c);
+	fd = lock_fd_open(c, false);
 	if (fd < 0)
 		return open_errno(-fd);
 	status = state_lockt(c, locktype, start, end, &owner, dev, ino, fd, &denied);

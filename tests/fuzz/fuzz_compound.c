@@ -7,7 +7,10 @@
  * is /tmp/lnfs-fuzz-compound, a fixed path so that seed inputs can LOOKUP
  * their way into it ("tmp", "lnfs-fuzz-compound"; entries "file", "empty",
  * "dir", "dir/inner", "dir/sub", "link"); a process that finds the path
- * locked by another uses a temporary directory instead.  The harness also
+ * locked by another uses a temporary directory instead.  Ops such as
+ * ALLOCATE can reserve any amount of disk space, so as root the harness
+ * mounts a 64 MiB tmpfs on that path in a mount namespace of its own, or
+ * else caps the size of files it writes (RLIMIT_FSIZE).  The harness also
  * creates a session there; when the first op of an input is SEQUENCE, it
  * writes that session's id and slot 0's next sequenceid into the copy it
  * runs (a sequenceid of 0 in the input asks for the previous one, i.e. a
@@ -25,7 +28,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,6 +48,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FIXED_DIR "/tmp/lnfs-fuzz-compound"
+#define FUZZ_FSIZE (16u << 20)	/* largest file the fuzzed server may write */
 
 static struct {
 	bool ready;
@@ -51,7 +59,30 @@ static struct {
 	uint8_t sessionid[NFS4_SESSIONID_SIZE];
 	uint32_t seq;			/* slot 0's last sequenceid */
 	uint32_t owner;			/* EXCHANGE_ID owners used */
+	bool tmpfs;			/* FIXED_DIR is our own small tmpfs */
 } g;
+
+/*
+ * Before main() (a new mount namespace needs a single-threaded process):
+ * where permitted, put a size-limited tmpfs on FIXED_DIR that only this
+ * process sees; otherwise cap the size of files (EFBIG instead of SIGXFSZ;
+ * libFuzzer then needs -handle_xfsz=0, or it reports the signal).
+ */
+__attribute__((constructor)) static void confine(void)
+{
+	struct rlimit rl = { FUZZ_FSIZE, FUZZ_FSIZE };
+
+	if (geteuid() == 0 && unshare(CLONE_NEWNS) == 0 &&
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0) {
+		mkdir(FIXED_DIR, 0755);
+		g.tmpfs = mount("lnfs-fuzz", FIXED_DIR, "tmpfs", MS_NOSUID | MS_NODEV,
+				"size=64m,mode=0755") == 0;
+	}
+	if (!g.tmpfs) {
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+	}
+}
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -67,9 +98,12 @@ static void remove_tree(void)
  * a temporary one. */
 static void make_dir(void)
 {
-	int fd = open(FIXED_DIR ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd;
 
 	snprintf(g.dir, sizeof(g.dir), "%s", FIXED_DIR);
+	if (g.tmpfs)
+		return;
+	fd = open(FIXED_DIR ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0) {
 		remove_tree();	/* left over from an earlier run */
 		if (mkdir(g.dir, 0755) == 0)
@@ -269,8 +303,11 @@ static void check_reply(const struct xdr_out *res)
 	struct xdr_view tag;
 	uint32_t status, n;
 
-	if (res->overflow || res->len < 12)
+	if (res->overflow || res->len < 12) {
+		fprintf(stderr, "fuzz_compound: COMPOUND4res of %zu bytes, overflow %d, limit %zu\n",
+			res->len, res->overflow, res->limit);
 		abort();
+	}
 	xdr_in_init(&x, res->buf, res->len);
 	if (!xdr_get_u32(&x, &status) || !xdr_get_opaque(&x, LNFS_MAX_TAG, &tag) ||
 	    !xdr_get_u32(&x, &n))
