@@ -259,6 +259,54 @@ static void close_file(struct nfs4_client *cl, const struct nfs4_fh *fh,
 	nfs4_compound_release(&c);
 }
 
+/* lock PATH: open PATH for writing and try a whole-file WRITE_LT lock.
+ * Granted: print "granted", release it, exit 0.  Conflict: print "denied"
+ * with the holder's range, exit 3. */
+static int cmd_lock(struct nfs4_client *cl, const char *path)
+{
+	static const char owner[] = "nfs4cli-lock";
+	struct nfs4_compound c;
+	struct nfs4_call *call = NULL;
+	const struct nfs4_op_res *r;
+	struct nfs4_fh fh;
+	struct nfs4_stateid sid, lsid;
+	int rc;
+
+	open_file(cl, path, OPEN4_SHARE_ACCESS_BOTH, NULL, &fh, &sid);
+	nfs4_compound_init(&c);
+	nfs4_op_putfh(&c, &fh);
+	nfs4_op_lock(&c, WRITE_LT, false, 0, NFS4_UINT64_MAX, true, &sid, owner,
+		     sizeof(owner) - 1);
+	if (nfs4_call_sync(cl, &c, &call) < 0)
+		die("lock: %s", nfs4_client_error(cl));
+	nfs4_compound_release(&c);
+	r = nfs4_call_op(call, 1);
+	if (call->res.status == NFS4ERR_DENIED && r) {
+		printf("denied: held over %" PRIu64 "+%" PRIu64 " by clientid %" PRIx64 "\n",
+		       r->u.lock.offset, r->u.lock.length, r->u.lock.clientid);
+		rc = 3;
+	} else if (call->res.status == NFS4_OK && r) {
+		printf("granted\n");
+		lsid = r->u.lock.stateid;
+		nfs4_compound_init(&c);
+		nfs4_op_putfh(&c, &fh);
+		nfs4_op_locku(&c, WRITE_LT, &lsid, 0, NFS4_UINT64_MAX);
+		nfs4_call_free(run(cl, &c, "locku"));
+		nfs4_compound_release(&c);
+		lsid.seqid = 0;
+		nfs4_compound_init(&c);
+		nfs4_op_free_stateid(&c, &lsid);
+		nfs4_call_free(run(cl, &c, "free_stateid"));
+		nfs4_compound_release(&c);
+		rc = 0;
+	} else {
+		die("lock: LOCK failed: %s (%u)", nfs4_stat_name(call->res.status), call->res.status);
+	}
+	nfs4_call_free(call);
+	close_file(cl, &fh, &sid);
+	return rc;
+}
+
 static uint32_t io_size(uint32_t max)
 {
 	uint32_t n = max > 2048 ? max - 1024 : 1024;
@@ -466,7 +514,7 @@ static void usage(void)
 		"usage: %s [-s ADDR] [-p PORT] [-b SRCADDR] [-u UID -g GID] [-m MINOR] CMD ARGS\n"
 		"commands: ls PATH | stat PATH | cat PATH | getlabel PATH |\n"
 		"          setlabel PATH LABEL [LFS PI] | put LOCALFILE PATH | mkdir PATH |\n"
-		"          rm PATH | statfh HEXHANDLE | null\n",
+		"          rm PATH | statfh HEXHANDLE | lock PATH | null\n",
 		prog);
 	exit(2);
 }
@@ -545,6 +593,8 @@ int main(int argc, char **argv)
 		rc = cmd_stat(cl, argv[1]);
 	else if (strcmp(cmd, "cat") == 0 && argc == 2)
 		rc = cmd_cat(cl, argv[1]);
+	else if (strcmp(cmd, "lock") == 0 && argc == 2)
+		rc = cmd_lock(cl, argv[1]);
 	else if (strcmp(cmd, "statfh") == 0 && argc == 2)
 		rc = cmd_statfh(cl, argv[1]);
 	else if (strcmp(cmd, "getlabel") == 0 && argc == 2)

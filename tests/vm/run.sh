@@ -178,5 +178,64 @@ else
         echo "----- server log (tail)"; tail -n 20 "$WORK/work-server.log"
     fi
 fi
+
+# ---------------------------------------------------------------- 4. locks
+# The guest (kernel client) and the project's test client on the host lock
+# the same file: the guest's lock makes the test client's LOCK fail with
+# NFS4ERR_DENIED; once the guest unlocks, the test client gets the lock.
+echo "== 4. locking between the guest and the test client"
+EXP4=$WORK/lock-export
+mkdir -p "$EXP4"
+: > "$EXP4/lockfile"
+echo wait > "$EXP4/ctl"
+cp "$HERE/guest-lock.sh" "$WORK/guest-lock.sh"
+CLI=$(dirname "$LNFSD")/../tests/lib/nfs4cli
+cat > "$WORK/lock-inner.sh" <<INNER
+#!/usr/bin/env bash
+"$LNFSD" -f -v -l 10.77.0.1:2049 -e "$EXP4" > "$WORK/lock-server.log" 2>&1 &
+SPID=\$!
+for _ in \$(seq 100); do ss -Hltn 'sport = :2049' | grep -q . && break; sleep 0.1; done
+"$VM/run-guest.sh" -c "$WORK/guest-lock.sh" "bash \\\$LNFS_IO/guest-lock.sh 10.77.0.1:$EXP4" > "$WORK/lock-guest.log" 2>&1 &
+GPID=\$!
+wait_state() {
+    for _ in \$(seq 600); do
+        [ "\$(cat "$EXP4/state" 2>/dev/null)" = "\$1" ] && return 0
+        kill -0 \$GPID 2>/dev/null || return 1
+        sleep 0.5
+    done
+    return 1
+}
+if wait_state locked; then
+    "$CLI" -s 10.77.0.1 -p 2049 lock "$EXP4/lockfile"; echo "HOST-LOCK-WHILE-GUEST-HOLDS: \$?"
+    echo release > "$EXP4/ctl"
+    if wait_state released; then
+        "$CLI" -s 10.77.0.1 -p 2049 lock "$EXP4/lockfile"; echo "HOST-LOCK-AFTER-RELEASE: \$?"
+    fi
+fi
+echo done > "$EXP4/ctl"
+wait \$GPID
+rc=\$?
+echo "GUEST-EXIT: \$rc"
+kill -TERM \$SPID; wait \$SPID
+exit \$rc
+INNER
+chmod +x "$WORK/lock-inner.sh"
+if [ -x "$CLI" ]; then
+    "$VM/with-netns.sh" "$WORK/lock-inner.sh" > "$WORK/lock.log" 2>&1
+    rc=$?
+    grep -E '^(HOST-|GUEST-)' "$WORK/lock.log" "$WORK/lock-guest.log" 2>/dev/null | sed 's/^[^:]*://'
+    DESC="the guest took a whole-file lock over NFS"; check grep -q '^GUEST-LOCKED' "$WORK/lock-guest.log"
+    DESC="the test client's LOCK is denied while the guest holds the lock"
+    check grep -q '^HOST-LOCK-WHILE-GUEST-HOLDS: 3$' "$WORK/lock.log"
+    DESC="the test client gets the lock once the guest released it"
+    check grep -q '^HOST-LOCK-AFTER-RELEASE: 0$' "$WORK/lock.log"
+    DESC="the guest finished cleanly (exit $rc)"; check test $rc = 0
+    if [ $rc != 0 ]; then
+        echo "----- lock transcript (tail)"; tail -n 30 "$WORK/lock.log"; tail -n 30 "$WORK/lock-guest.log"
+        echo "----- server log (tail)"; tail -n 20 "$WORK/lock-server.log"
+    fi
+else
+    echo "FAIL: $CLI is not built"; fails=$((fails + 1))
+fi
 echo "kernel client: $fails failed checks"
 [ $fails = 0 ]
