@@ -76,12 +76,26 @@ void cfg_put(struct cfg *cfg)
 	for (i = 0; i < cfg->nexports; i++)
 		cfg_export_release(&cfg->exports[i]);
 	free(cfg->exports);
+	for (i = 0; i < cfg->ndomains; i++)
+		cfg_domain_release(&cfg->domains[i]);
 	free(cfg->domains);
 	free(cfg->state_dir);
 	free(cfg->exports_path);
 	free(cfg->conf_path);
 	cfg_names_free(cfg->names);
 	free(cfg);
+}
+
+void cfg_domain_release(struct cfg_domain *d)
+{
+	cfg_xlate_free(d->xlate);
+	cfg_policy_free(d->policy);
+	free(d->xlate_path);
+	free(d->policy_path);
+	d->xlate = NULL;
+	d->policy = NULL;
+	d->xlate_path = NULL;
+	d->policy_path = NULL;
 }
 
 void cfg_domain_defaults(struct cfg_domain *d, const char *name)
@@ -350,6 +364,97 @@ static int domain_finish(struct cfg_domain *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* translate-from names to domains; the table's sources and results. */
+static int domain_xlate(struct cfg *cfg, struct cfg_domain *d, char *err,
+			size_t errlen)
+{
+	const struct cfg_xlate *x = d->xlate;
+	unsigned int i, j;
+
+	for (i = 0; i < d->nxlate_from; i++) {
+		d->xlate_from[i] = cfg_find_domain(cfg, d->xlate_from_name[i]);
+		if (!d->xlate_from[i])
+			return domain_err(d, err, errlen, CFG_DK_XLATE_FROM,
+					  "translate-from",
+					  "\"%s\" is not a declared domain",
+					  d->xlate_from_name[i]);
+	}
+	if (d->nxlate_from && !d->xlate_path)
+		return domain_err(d, err, errlen, CFG_DK_XLATE_FROM,
+				  "translate-from",
+				  "needs translate-table in domain \"%s\"",
+				  d->name);
+	if (d->xlate_path && !d->nxlate_from)
+		return domain_err(d, err, errlen, CFG_DK_XLATE_TABLE,
+				  "translate-table",
+				  "needs translate-from in domain \"%s\"",
+				  d->name);
+	if (d->xlate_path && !x)
+		return domain_err(d, err, errlen, CFG_DK_XLATE_TABLE,
+				  "translate-table",
+				  "\"%s\" was not loaded (cfg_read() or "
+				  "cfg_load_domain_files() loads it)",
+				  d->xlate_path);
+	for (i = 0; x && i < x->nrules; i++) {
+		const struct cfg_xlate_rule *r = &x->rules[i];
+		struct cfg_where w = { x->file, r->line, err, errlen };
+		bool found = !r->src[0];
+
+		for (j = 0; j < d->nxlate_from && !found; j++)
+			found = !strcmp(r->src, d->xlate_from_name[j]);
+		if (!found)
+			return cfg_errf(&w, -EINVAL, "rule",
+					"\"%s\" is not in translate-from of "
+					"domain \"%s\"", r->src, d->name);
+		if (r->result != CFG_XR_LITERAL)
+			continue;
+		if (r->literal_len > d->max_label)
+			return cfg_errf(&w, -EINVAL, "rule",
+					"result is longer than max-label (%u "
+					"bytes) of domain \"%s\"",
+					d->max_label, d->name);
+		if (cfg_label_format_check(d->format,
+					   (const uint8_t *)r->literal,
+					   r->literal_len))
+			return cfg_errf(&w, -EINVAL, "rule",
+					"result \"%s\" is not a SELinux "
+					"context (domain \"%s\" has format = "
+					"selinux)", r->literal, d->name);
+		if (d->policy &&
+		    cfg_policy_check(d->policy, (const uint8_t *)r->literal,
+				     r->literal_len))
+			return cfg_errf(&w, -EINVAL, "rule",
+					"result \"%s\" is not a valid context "
+					"in %s", r->literal, d->policy_path);
+	}
+	return 0;
+}
+
+static int domain_policy(struct cfg_domain *d, char *err, size_t errlen)
+{
+	if (!d->policy_path)
+		return 0;
+	if (!d->policy)
+		return domain_err(d, err, errlen, CFG_DK_POLICY, "policy",
+				  "\"%s\" was not loaded (cfg_read() or "
+				  "cfg_load_domain_files() loads it)",
+				  d->policy_path);
+	if ((d->keys_set & CFG_DK_FORMAT) && d->format != CFG_LABEL_SELINUX)
+		return domain_err(d, err, errlen, CFG_DK_FORMAT, "format",
+				  "must be selinux with policy");
+	d->format = CFG_LABEL_SELINUX;
+	if (cfg_label_format_check(d->format,
+				   (const uint8_t *)d->default_label,
+				   d->default_label_len) == 0 &&
+	    cfg_policy_check(d->policy, (const uint8_t *)d->default_label,
+			     d->default_label_len))
+		return domain_err(d, err, errlen, CFG_DK_DEFAULT_LABEL,
+				  "default-label",
+				  "\"%s\" is not a valid context in %s",
+				  d->default_label, d->policy_path);
+	return 0;
+}
+
 static int finish_exports(struct cfg *cfg, char *err, size_t errlen)
 {
 	unsigned int i, j;
@@ -426,7 +531,11 @@ int cfg_finish(struct cfg *cfg, char *err, size_t errlen)
 	if (!rc)
 		rc = resolve_xattrs(cfg, err, errlen);
 	for (i = 0; !rc && i < cfg->ndomains; i++)
+		rc = domain_policy(&cfg->domains[i], err, errlen);
+	for (i = 0; !rc && i < cfg->ndomains; i++)
 		rc = domain_finish(&cfg->domains[i], err, errlen);
+	for (i = 0; !rc && i < cfg->ndomains; i++)
+		rc = domain_xlate(cfg, &cfg->domains[i], err, errlen);
 	if (!rc)
 		rc = finish_exports(cfg, err, errlen);
 	if (!rc)
@@ -455,7 +564,7 @@ int cfg_check_paths(const struct cfg *cfg, char *err, size_t errlen)
 
 /* ---- files ---- */
 
-static int read_file(const char *path, char **buf, size_t *len)
+int cfg_read_file(const char *path, char **buf, size_t *len)
 {
 	struct stat st;
 	size_t got = 0;
@@ -513,7 +622,7 @@ int cfg_read(struct cfg *cfg, const char *conf_path, char *err, size_t errlen)
 
 	if (cfg->sealed)
 		return -EBUSY;
-	rc = read_file(conf_path, &text, &len);
+	rc = cfg_read_file(conf_path, &text, &len);
 	if (rc)
 		return cfg_errf(&w, rc, "read", "%s", strerror(-rc));
 	free(cfg->conf_path);
@@ -524,9 +633,11 @@ int cfg_read(struct cfg *cfg, const char *conf_path, char *err, size_t errlen)
 	}
 	rc = cfg_parse_conf_text(cfg, text, len, conf_path, err, errlen);
 	free(text);
+	if (!rc)
+		rc = cfg_load_domain_files(cfg, err, errlen);
 	if (rc)
 		return rc;
-	rc = read_file(cfg->exports_path, &text, &len);
+	rc = cfg_read_file(cfg->exports_path, &text, &len);
 	if (rc == -ENOENT && !cfg->exports_explicit)
 		return 0;
 	if (rc) {

@@ -54,6 +54,20 @@
  *   parent = NAME              nesting, see below
  *   format = selinux|opaque    (opaque) selinux: user:role:type[:level],
  *                              printable ASCII, no spaces
+ *   policy = PATH              a binary SELinux policy (policy.NN, as
+ *                              checkpolicy/secilc write it; relative to the
+ *                              main file's directory): a label that is not a
+ *                              valid context in it is refused (lfs_validate
+ *                              -EINVAL, NFS4ERR_BADLABEL).  Implies format =
+ *                              selinux; default-label must be valid in it.
+ *                              The host's loaded policy is never consulted.
+ *   translate-from = NAME ...  source domains, in order, at most 8 (none)
+ *   translate-table = PATH     rules mapping their labels (relative to the
+ *                              main file's directory); required with
+ *                              translate-from, see "Translation" below
+ *   translate-unmapped = default|deny   (default) what a label no rule maps
+ *                              gives: the domain's default label, or a
+ *                              refusal (GETATTR of sec_label: NFS4ERR_ACCESS)
  *
  * A domain "default" always exists (declared or implicit with defaults).
  *
@@ -74,6 +88,57 @@
  * label (see lfs.h); "raw" stores the bare label, as the kernel and
  * virtiofsd do, so other software can read it.  Default: raw when the xattr
  * name ends in "security.selinux", else framed.
+ *
+ * Translation (RFC 7862 §9.5.1.1 leaves the function out of scope; this is
+ * lnfsd's own).  When an object has no label stored in a domain D that has
+ * translate-from, the first source domain in translate-from order that has a
+ * stored label (its own xattr or the fallback store; never a translated or
+ * default one, so translations do not chain) gives the label, and D's table
+ * maps it.  The first matching rule wins.  A label no rule maps, or whose
+ * result D does not accept (format, max-label, policy), is "unmapped": D's
+ * default label is served, or with translate-unmapped = deny the read is
+ * refused (-EACCES in lfs/, NFS4ERR_ACCESS on the wire).  An object with no
+ * label in any source gets D's default label either way.  Translation only
+ * reads: it never writes to any store; a label set by a client of D is
+ * stored in D's own xattr and wins from then on.  A translated label carries
+ * D's default-lfs and default-pi.
+ *
+ * Table file syntax (cfg_xlate.c), one rule per line:
+ *
+ *   # comment (a '#' at the start of a token, outside quotes)
+ *   SOURCE MATCH -> RESULT
+ *
+ *   SOURCE  a domain listed in translate-from, or * for any of them
+ *   MATCH   *                      any label
+ *           "exact label"          exactly these bytes (\" and \\ escape;
+ *           exact-label            a bare token without '=' is the same)
+ *           FIELD=VALUE ...        the label parses as an SELinux context
+ *                                  user:role:type[:level] and every field
+ *                                  given equals VALUE (* = any; a missing
+ *                                  level matches only level=*); FIELD is
+ *                                  user, role, type or level, each at most
+ *                                  once
+ *   RESULT  "label" or label       this label
+ *           FIELD=VALUE ...        the source context with these fields
+ *                                  replaced, the others kept (a level given
+ *                                  is added when the source had none);
+ *                                  a source that is not a context does not
+ *                                  match such a rule
+ *           =                      the source label unchanged
+ *
+ * for example
+ *
+ *   alpha "secret data" -> "public data"
+ *   alpha type=httpd_sys_content_t -> system_u:object_r:public_content_t:s0
+ *   alpha type=user_home_t -> type=nfs_t
+ *   *     user=* role=* type=* level=s0 -> =
+ *
+ * Limits: 64 KiB per line, 12 words per rule, 65536 rules; labels 1..2048
+ * bytes without control characters.  A '"' inside an unquoted word or text
+ * glued to a closing quote is an error, so nothing is silently split.
+ * Errors name the table as "FILE:LINE: rule: problem".  Checked when the
+ * configuration is finished: every SOURCE is in translate-from, a literal
+ * RESULT is acceptable to the domain (format, max-label, policy).
  *
  * Exports file (exports(5) syntax):
  *
@@ -137,6 +202,58 @@ enum cfg_label_format {
 	CFG_LABEL_SELINUX,	/* user:role:type[:level] */
 };
 
+#define CFG_MAX_XLATE_FROM 8
+#define CFG_MAX_XLATE_RULES 65536
+
+enum cfg_xlate_unmapped {
+	CFG_XLATE_DEFAULT = 0,	/* serve the domain's default label */
+	CFG_XLATE_DENY,		/* refuse the read */
+};
+
+/* SELinux context fields, in context order. */
+enum cfg_ctx_field {
+	CFG_CTX_USER = 0,
+	CFG_CTX_ROLE,
+	CFG_CTX_TYPE,
+	CFG_CTX_LEVEL,
+	CFG_CTX_NFIELDS
+};
+
+enum cfg_xlate_match {
+	CFG_XM_ANY = 0,		/* * */
+	CFG_XM_EXACT,		/* "exact label" */
+	CFG_XM_FIELDS,		/* user=... role=... type=... level=... */
+};
+
+enum cfg_xlate_result {
+	CFG_XR_LITERAL = 0,	/* "label" */
+	CFG_XR_REWRITE,		/* field=value ...; other fields kept */
+	CFG_XR_KEEP,		/* = */
+};
+
+/* One translation rule; all strings owned by the table. */
+struct cfg_xlate_rule {
+	char src[CFG_NAME_MAX + 1];	/* source domain, "" = any */
+	enum cfg_xlate_match match;
+	char *exact;			/* CFG_XM_EXACT */
+	uint32_t exact_len;
+	char *field[CFG_CTX_NFIELDS];	/* CFG_XM_FIELDS; NULL = any */
+	enum cfg_xlate_result result;
+	char *literal;			/* CFG_XR_LITERAL */
+	uint32_t literal_len;
+	char *set[CFG_CTX_NFIELDS];	/* CFG_XR_REWRITE; NULL = keep */
+	unsigned int line;
+};
+
+/* A parsed translate-table file. */
+struct cfg_xlate {
+	const char *file;		/* borrowed from the cfg */
+	struct cfg_xlate_rule *rules;
+	unsigned int nrules;
+};
+
+struct cfg_policy;		/* a loaded binary SELinux policy (libsepol) */
+
 enum cfg_xattr_format {
 	CFG_XATTR_FRAMED = 0,	/* lnfsd header + label */
 	CFG_XATTR_RAW,		/* bare label + NUL (security.selinux style) */
@@ -159,6 +276,15 @@ struct cfg_domain {
 	enum cfg_label_format format;
 	char parent_name[CFG_NAME_MAX + 1];	/* "" if none */
 	const struct cfg_domain *parent;	/* resolved by cfg_finish() */
+	char xlate_from_name[CFG_MAX_XLATE_FROM][CFG_NAME_MAX + 1];
+	unsigned int nxlate_from;
+	const struct cfg_domain *xlate_from[CFG_MAX_XLATE_FROM];
+					/* resolved by cfg_finish() */
+	char *xlate_path;		/* translate-table, resolved; owned */
+	struct cfg_xlate *xlate;	/* loaded table; owned */
+	enum cfg_xlate_unmapped xlate_unmapped;
+	char *policy_path;		/* policy, resolved; owned */
+	struct cfg_policy *policy;	/* loaded policy; owned */
 	bool implicit;			/* not declared in a file */
 	unsigned int keys_set;		/* internal: CFG_DK_* bits */
 	unsigned int key_line[16];	/* internal: line of each CFG_DK_* */
@@ -289,6 +415,43 @@ int cfg_add_export_path(struct cfg *cfg, const char *path, char *err,
  * exports file is an error only when the "exports" key was given.
  */
 int cfg_read(struct cfg *cfg, const char *conf_path, char *err, size_t errlen);
+/*
+ * Loads what the domains' keys name: translate-table files and policy files
+ * (cfg_read() calls it after the main file).  Domains whose table or policy
+ * is already loaded are skipped.  Errors name the key's file and line, or
+ * the table's FILE:LINE.
+ */
+int cfg_load_domain_files(struct cfg *cfg, char *err, size_t errlen);
+/*
+ * Parses translate-table text (len bytes) for the named domain of an
+ * unsealed cfg, replacing any table it had; fname is used in messages.
+ * Syntax errors: -EINVAL with "FILE:LINE: rule: problem".
+ */
+int cfg_parse_translate_text(struct cfg *cfg, const char *domain,
+			     const char *text, size_t len, const char *fname,
+			     char *err, size_t errlen);
+/*
+ * Loads a binary SELinux policy file into d (unsealed cfg), replacing any.
+ * -errno with a message naming the file.
+ */
+int cfg_load_policy(struct cfg *cfg, const char *domain, const char *path,
+		    char *err, size_t errlen);
+/*
+ * Label bytes are a valid context in the policy: 0, -EINVAL if not.
+ * Thread-safe (no shared mutable state).  One trailing NUL is ignored.
+ */
+int cfg_policy_check(const struct cfg_policy *p, const uint8_t *label,
+		     size_t len);
+/*
+ * Splits an SELinux context user:role:type[:level] (one trailing NUL
+ * ignored) into views f[i]/n[i]; a missing level gives f[3] NULL, n[3] 0.
+ * 0 or -EINVAL (cfg_label_format_check()'s rules).
+ */
+int cfg_ctx_split(const uint8_t *label, size_t len,
+		  const uint8_t *f[CFG_CTX_NFIELDS], size_t n[CFG_CTX_NFIELDS]);
+/* "user", "role", "type", "level". */
+const char *cfg_ctx_field_name(enum cfg_ctx_field f);
+
 /*
  * Creates the implicit "default" domain, resolves parents, xattr names,
  * derived defaults and client domains, assigns export ids, cross-checks

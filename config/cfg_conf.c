@@ -159,21 +159,74 @@ static int add_listen(struct conf_ctx *c, const char *val)
 	return 0;
 }
 
-static int set_exports_path(struct conf_ctx *c, const char *val)
+char *cfg_path_relative(const char *file, const char *path)
 {
-	struct cfg *cfg = c->cfg;
-	const char *slash = strrchr(c->w.file, '/');
+	const char *slash = strrchr(file, '/');
 	char *p;
 
-	if (val[0] == '/' || !slash)
-		return set_string(c, &cfg->exports_path, val);
-	p = malloc((size_t)(slash - c->w.file) + 1 + strlen(val) + 1);
+	if (path[0] == '/' || !slash)
+		return strdup(path);
+	p = malloc((size_t)(slash - file) + 1 + strlen(path) + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, file, (size_t)(slash - file) + 1);
+	strcpy(p + (slash - file) + 1, path);
+	return p;
+}
+
+static int set_relative(struct conf_ctx *c, char **dst, const char *val)
+{
+	char *p = cfg_path_relative(c->w.file, val);
+
 	if (!p)
 		return -ENOMEM;
-	memcpy(p, c->w.file, (size_t)(slash - c->w.file) + 1);
-	strcpy(p + (slash - c->w.file) + 1, val);
-	free(cfg->exports_path);
-	cfg->exports_path = p;
+	free(*dst);
+	*dst = p;
+	return 0;
+}
+
+static int set_exports_path(struct conf_ctx *c, const char *val)
+{
+	return set_relative(c, &c->cfg->exports_path, val);
+}
+
+/* translate-from = NAME ...: declared-ness is checked by cfg_finish(). */
+static int xlate_from(struct conf_ctx *c, struct cfg_domain *d,
+		      const char *val)
+{
+	const char *pos = val, *item;
+	char name[CFG_NAME_MAX + 1];
+	unsigned int cnt = 0, i;
+	size_t n;
+
+	while ((item = cfg_list_next(&pos, &n))) {
+		if (n > CFG_NAME_MAX)
+			return cfg_errf(&c->w, -EINVAL, "translate-from",
+					"\"%.*s...\" is not a domain name",
+					20, item);
+		memcpy(name, item, n);
+		name[n] = '\0';
+		if (!cfg_domain_name_ok(name))
+			return cfg_errf(&c->w, -EINVAL, "translate-from",
+					"\"%s\" is not a domain name "
+					"([a-z0-9-], 1..32 characters)", name);
+		if (!strcmp(name, d->name))
+			return cfg_errf(&c->w, -EINVAL, "translate-from",
+					"a domain cannot translate from "
+					"itself");
+		for (i = 0; i < cnt; i++)
+			if (!strcmp(d->xlate_from_name[i], name))
+				return cfg_errf(&c->w, -EINVAL,
+						"translate-from",
+						"\"%s\" is listed twice",
+						name);
+		if (cnt >= CFG_MAX_XLATE_FROM)
+			return cfg_errf(&c->w, -EINVAL, "translate-from",
+					"more than %d domains",
+					CFG_MAX_XLATE_FROM);
+		strcpy(d->xlate_from_name[cnt++], name);
+	}
+	d->nxlate_from = cnt;
 	return 0;
 }
 
@@ -351,6 +404,27 @@ static int domain_key(struct conf_ctx *c, const char *key, const char *val)
 			d->format = CFG_LABEL_OPAQUE;
 		else
 			return bad_value(c, key, val, "selinux or opaque");
+	} else if (!strcmp(key, "translate-from")) {
+		bit = CFG_DK_XLATE_FROM;
+		rc = xlate_from(c, d, val);
+	} else if (!strcmp(key, "translate-table")) {
+		bit = CFG_DK_XLATE_TABLE;
+		rc = set_relative(c, &d->xlate_path, val);
+		cfg_xlate_free(d->xlate);
+		d->xlate = NULL;
+	} else if (!strcmp(key, "translate-unmapped")) {
+		bit = CFG_DK_XLATE_UNMAPPED;
+		if (!strcmp(val, "default"))
+			d->xlate_unmapped = CFG_XLATE_DEFAULT;
+		else if (!strcmp(val, "deny"))
+			d->xlate_unmapped = CFG_XLATE_DENY;
+		else
+			return bad_value(c, key, val, "default or deny");
+	} else if (!strcmp(key, "policy")) {
+		bit = CFG_DK_POLICY;
+		rc = set_relative(c, &d->policy_path, val);
+		cfg_policy_free(d->policy);
+		d->policy = NULL;
 	} else {
 		return cfg_errf(&c->w, -EINVAL, key,
 				"unknown key in [domain \"%s\"]", d->name);

@@ -59,6 +59,22 @@ static void dump_domain(const struct cfg_domain *d, FILE *f)
 	fprintf(f, "default-pi = %u\n", d->default_pi);
 	fprintf(f, "max-label = %u\n", d->max_label);
 	fprintf(f, "read-only = %s\n", d->read_only ? "yes" : "no");
+	if (d->policy_path)
+		fprintf(f, "policy = \"%s\"\n", d->policy_path);
+	if (d->nxlate_from) {
+		unsigned int i;
+
+		fprintf(f, "translate-from =");
+		for (i = 0; i < d->nxlate_from; i++)
+			fprintf(f, " %s", d->xlate_from_name[i]);
+		fputc('\n', f);
+	}
+	if (d->xlate_path)
+		fprintf(f, "translate-table = \"%s\"\n", d->xlate_path);
+	if (d->nxlate_from)
+		fprintf(f, "translate-unmapped = %s\n",
+			d->xlate_unmapped == CFG_XLATE_DENY ? "deny" :
+							      "default");
 }
 
 void cfg_dump_conf(const struct cfg *cfg, FILE *f)

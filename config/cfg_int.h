@@ -25,6 +25,10 @@ enum {
 	CFG_DK_READ_ONLY = 1u << 8,
 	CFG_DK_PARENT = 1u << 9,
 	CFG_DK_FORMAT = 1u << 10,
+	CFG_DK_XLATE_FROM = 1u << 11,
+	CFG_DK_XLATE_TABLE = 1u << 12,
+	CFG_DK_XLATE_UNMAPPED = 1u << 13,
+	CFG_DK_POLICY = 1u << 14,
 };
 
 #define CFG_DEFAULT_THREADS 8u
@@ -65,6 +69,20 @@ char *cfg_trim(char *s);
 struct cfg_domain *cfg_domain_add(struct cfg *cfg, const char *name,
 				  const char *file, unsigned int line, int *rc);
 void cfg_domain_defaults(struct cfg_domain *d, const char *name);
+
+/* Reads a whole regular file (at most 16 MiB) into a new NUL-terminated
+ * buffer: 0 or -errno (-EINVAL: not a regular file, -EFBIG: too big). */
+int cfg_read_file(const char *path, char **buf, size_t *len);
+
+/* Frees what a domain owns (table, policy, paths), not the struct. */
+void cfg_domain_release(struct cfg_domain *d);
+void cfg_xlate_free(struct cfg_xlate *x);
+void cfg_policy_free(struct cfg_policy *p);
+/*
+ * path, or path relative to the directory of file (a main file's name):
+ * a new string, NULL on ENOMEM.
+ */
+char *cfg_path_relative(const char *file, const char *path);
 
 /* Frees one export's memory (not the struct itself). */
 void cfg_export_release(struct cfg_export *e);

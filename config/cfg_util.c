@@ -278,3 +278,42 @@ int cfg_label_format_check(enum cfg_label_format fmt, const uint8_t *label,
 	}
 	return field == 3 ? 0 : -EINVAL;
 }
+
+const char *cfg_ctx_field_name(enum cfg_ctx_field f)
+{
+	static const char *const names[CFG_CTX_NFIELDS] = {
+		[CFG_CTX_USER] = "user",
+		[CFG_CTX_ROLE] = "role",
+		[CFG_CTX_TYPE] = "type",
+		[CFG_CTX_LEVEL] = "level",
+	};
+
+	return (unsigned int)f < CFG_CTX_NFIELDS ? names[f] : "?";
+}
+
+int cfg_ctx_split(const uint8_t *label, size_t len,
+		  const uint8_t *f[CFG_CTX_NFIELDS], size_t n[CFG_CTX_NFIELDS])
+{
+	size_t start = 0, i;
+	unsigned int k = 0;
+
+	if (cfg_label_format_check(CFG_LABEL_SELINUX, label, len))
+		return -EINVAL;
+	if (len && label[len - 1] == '\0')
+		len--;
+	f[CFG_CTX_LEVEL] = NULL;
+	n[CFG_CTX_LEVEL] = 0;
+	for (i = 0; i <= len && k < CFG_CTX_LEVEL; i++) {
+		if (i == len || label[i] == ':') {
+			f[k] = label + start;
+			n[k] = i - start;
+			k++;
+			start = i + 1;
+		}
+	}
+	if (start < len) {
+		f[CFG_CTX_LEVEL] = label + start;
+		n[CFG_CTX_LEVEL] = len - start;
+	}
+	return 0;
+}

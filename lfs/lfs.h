@@ -88,8 +88,9 @@ bool lfs_is_label_xattr(const struct cfg *cfg, const char *name);
 /*
  * Checks l against d, in this order: LFS/PI accepted (-EPROTO, the caller
  * answers NFS4ERR_BADLABEL), length 0 (-EINVAL), longer than max_label
- * (-E2BIG), format for selinux domains (-EINVAL).  0 if acceptable.  Does
- * not look at read_only (lfs_set() does).
+ * (-E2BIG), format for selinux domains (-EINVAL), a valid context in the
+ * domain's policy when it has one (-EINVAL).  0 if acceptable.  Does not
+ * look at read_only (lfs_set() does).
  */
 int lfs_validate(const struct cfg_domain *d, const struct lfs_label *l);
 /* Fills out with d's default label, default-lfs and default-pi. */
@@ -125,5 +126,122 @@ int lfs_set(const struct cfg_domain *d, int fd, const struct lfs_label *l);
 /* Removes d's label of fd; 0 also when none was stored; -EROFS if the
  * domain is read-only. */
 int lfs_remove(const struct cfg_domain *d, int fd);
+
+/* ---- the fallback store (lfs_fallback.c) ----
+ *
+ * Linux refuses user.* xattrs on symlinks, fifos, sockets and devices
+ * (EPERM on write, ENODATA on read), so an unprivileged lnfsd (or any
+ * domain whose xattr is a user.* name) could not label those objects.  For
+ * them only, and only when the xattr write fails with EPERM or EOPNOTSUPP,
+ * the label goes into a store of lnfsd's own: one directory
+ * STATE_DIR/labels/, in it one directory per object named after the
+ * object's key, in that one file per domain (named after the domain).
+ *
+ * Key: "h" + hex of the file system id (fstatfs f_fsid), the host file
+ * handle type and bytes (name_to_handle_at(), which needs no privilege), so
+ * renames and hard links keep the label and a new object never inherits an
+ * old key (handles carry the inode generation); "i" + hex of st_dev and
+ * st_ino when the file system has no handles.  Keys longer than 200 hex
+ * digits are refused (-ENAMETOOLONG; no usual file system comes close).
+ *
+ * Entry file: "LNFB", version 1, three zero bytes, then big-endian inode
+ * number (8), birth time seconds (8) and nanoseconds (4) (zero when the file
+ * system has no birth time), LFS (4), PI (4), 8 zero bytes, label length
+ * (4), label (48-byte header).  It
+ * is written to a temporary name, fsync'd and renamed into place, so a crash
+ * leaves the old or the new label, and it survives restarts.  A read whose
+ * object's inode number or birth time differ from the entry's finds the
+ * entry stale (the object was deleted on the host and its key reused):
+ * the entry is removed then and -ENODATA returned.
+ *
+ * Host-side changes: a rename or hard link on the host keeps the label; a
+ * host-side rm leaves the entry until it is found stale (or an "lnfs-label
+ * reap" removes entries whose handles no longer open); REMOVE and
+ * RENAME-over through NFS remove it (lfs_forget_begin()/lfs_forget_end()).
+ * Copying the tree elsewhere (cp -a, rsync, tar) does not carry these
+ * labels: use "lnfs-label export" first.
+ */
+struct lfs_fallback;
+
+/* Opens (creating, mode 0700) STATE_DIR/labels: 0 or -errno. */
+int lfs_fallback_open(const char *state_dir, struct lfs_fallback **out);
+void lfs_fallback_close(struct lfs_fallback *fb);
+/* The store's directory path (borrowed). */
+const char *lfs_fallback_path(const struct lfs_fallback *fb);
+/* d's entry for fd: 0, -ENODATA (none, or stale and now removed). */
+int lfs_fallback_get(struct lfs_fallback *fb, const struct cfg_domain *d,
+		     int fd, struct lfs_label *out);
+/* Stores l (not validated here) as d's entry for fd. */
+int lfs_fallback_set(struct lfs_fallback *fb, const struct cfg_domain *d,
+		     int fd, const struct lfs_label *l);
+/* Removes d's entry for fd; 0 also when there was none. */
+int lfs_fallback_remove(struct lfs_fallback *fb, const struct cfg_domain *d,
+			int fd);
+/* Removes every domain's entry for fd (the object is gone). */
+int lfs_forget(struct lfs_fallback *fb, int fd);
+/*
+ * Around an unlink or rename that may drop the last link of dirfd/name:
+ * lfs_forget_begin() returns an O_PATH descriptor of the object when it may
+ * have entries (fb set, not a regular file or directory), else -1;
+ * lfs_forget_end() closes it, first forgetting the object's entries when
+ * done is true and the object has no links left.  Both accept fb NULL.
+ */
+int lfs_forget_begin(struct lfs_fallback *fb, int dirfd, const char *name);
+void lfs_forget_end(struct lfs_fallback *fb, int fd, bool done);
+/*
+ * Removes entries of fsid/handle keys that open_by_handle_at(mount_fd)
+ * reports stale (needs CAP_DAC_READ_SEARCH: -EPERM otherwise).  Only keys of
+ * mount_fd's file system are looked at.  Returns the number removed.
+ */
+int lfs_fallback_reap(struct lfs_fallback *fb, int mount_fd);
+
+/* ---- the whole store: xattr first, then the fallback (fb may be NULL) */
+
+/* As lfs_get(); for symlinks and special files without the xattr, the
+ * fallback entry. */
+int lfs_read(struct lfs_fallback *fb, const struct cfg_domain *d, int fd,
+	     struct lfs_label *out);
+/* As lfs_set(); -EPERM/-EOPNOTSUPP on a symlink or special file with fb set
+ * stores into the fallback instead. */
+int lfs_write(struct lfs_fallback *fb, const struct cfg_domain *d, int fd,
+	      const struct lfs_label *l);
+/* As lfs_remove(), and removes the fallback entry too. */
+int lfs_erase(struct lfs_fallback *fb, const struct cfg_domain *d, int fd);
+
+/* ---- translation (lfs_translate.c; see cfg.h "Translation") ---- */
+
+enum lfs_origin_kind {
+	LFS_ORIGIN_STORED = 0,	/* the domain's own stored label */
+	LFS_ORIGIN_TRANSLATED,	/* mapped from a source domain's label */
+	LFS_ORIGIN_DEFAULT,	/* nothing stored anywhere: the default */
+	LFS_ORIGIN_UNMAPPED,	/* a source label no rule maps: the default */
+};
+
+struct lfs_origin {
+	enum lfs_origin_kind kind;
+	const struct cfg_domain *from;	/* source domain, TRANSLATED/UNMAPPED */
+	unsigned int line;		/* table line of the rule, TRANSLATED */
+};
+
+/*
+ * Maps in, a label stored in domain from, into to's label out with to's
+ * table: 0 and *line (may be NULL) the rule's line; -ENOENT when no rule
+ * matches (or to has no table); -EINVAL when the first matching rule's
+ * result is not acceptable to to (lfs_validate()).  No system calls.
+ */
+int lfs_translate(const struct cfg_domain *to, const struct cfg_domain *from,
+		  const struct lfs_label *in, struct lfs_label *out,
+		  unsigned int *line);
+/*
+ * d's label of fd for a reader in d: the stored one, else the first source
+ * domain's (translate-from order) stored label translated, else d's
+ * default.  A source label that cannot be mapped gives the default, or
+ * -EACCES when d has translate-unmapped = deny.  -EBADMSG when d's own
+ * stored value is corrupt (corrupt source values are skipped); other -errno
+ * from the file system.  origin may be NULL.  Never writes.
+ */
+int lfs_get_translated(struct lfs_fallback *fb, const struct cfg_domain *d,
+		       int fd, struct lfs_label *out,
+		       struct lfs_origin *origin);
 
 #endif /* LNFSD_LFS_H */

@@ -60,7 +60,11 @@ int lfs_validate(const struct cfg_domain *d, const struct lfs_label *l)
 		return -EINVAL;
 	if (l->len > d->max_label || l->len > NFS4_MAXLABELLEN)
 		return -E2BIG;
-	return cfg_label_format_check(d->format, l->data, l->len);
+	if (cfg_label_format_check(d->format, l->data, l->len))
+		return -EINVAL;
+	if (d->policy && cfg_policy_check(d->policy, l->data, l->len))
+		return -EINVAL;
+	return 0;
 }
 
 void lfs_default(const struct cfg_domain *d, struct lfs_label *out)

@@ -15,13 +15,13 @@
 #include <stdio.h>
 #include <sys/xattr.h>
 
-#define LFS_PROC_PATH 32
+#define LFS_PROC_PATH 48
 
 static int proc_path(int fd, char buf[static LFS_PROC_PATH])
 {
 	if (fd < 0)
 		return -EBADF;
-	snprintf(buf, LFS_PROC_PATH, "/proc/self/fd/%d", fd);
+	snprintf(buf, LFS_PROC_PATH, "/proc/thread-self/fd/%d", fd);
 	return 0;
 }
 

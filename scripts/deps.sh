@@ -2,15 +2,17 @@
 # deps.sh - install the Debian packages lnfsd needs, only those missing.
 # Usage: scripts/deps.sh [build|test]   (default build)
 #   build: compiler, autotools, libraries (libtirpc, libnfsidmap, libselinux,
-#          krb5 GSSAPI, cmocka)
+#          libsepol, krb5 GSSAPI, cmocka)
 #   test:  build + what the test suite uses: tshark (wire check), attr,
-#          qemu/debootstrap for the kernel-client guest, iproute2
+#          secilc (tiny SELinux policies for label checks), man-db (man page
+#          check), qemu/debootstrap for the kernel-client guest, iproute2
 set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential autoconf automake libtool pkg-config libtirpc-dev libnfsidmap-dev
-      libselinux1-dev libkrb5-dev libcmocka-dev)
+      libselinux1-dev libsepol-dev libkrb5-dev libcmocka-dev)
 if [ "$what" = test ]; then
-    pkgs+=(tshark attr debootstrap qemu-system-x86 e2fsprogs iproute2 procps psmisc btrfs-progs)
+    pkgs+=(tshark attr debootstrap qemu-system-x86 e2fsprogs iproute2 procps psmisc btrfs-progs
+           secilc man-db)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

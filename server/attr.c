@@ -229,7 +229,10 @@ nfsstat4 attr_encode(const struct compound *c, struct attr_obj *o, const uint32_
 	}
 	if (attr_isset(want, FATTR4_SEC_LABEL)) {
 		if (o->exp) {
+			uint32_t fsuid = cred_raise();
 			nfsstat4 s = label_get(c, o->exp, o->fd, &lbl);
+
+			cred_lower(fsuid);
 
 			if (s != NFS4_OK)
 				return s;
@@ -538,7 +541,7 @@ nfsstat4 attr_decode_set(const struct compound *c, const struct export *x, struc
 
 static int proc_path(int fd, char *buf, size_t len)
 {
-	return snprintf(buf, len, "/proc/self/fd/%d", fd) < (int)len ? 0 : -ENAMETOOLONG;
+	return snprintf(buf, len, "/proc/thread-self/fd/%d", fd) < (int)len ? 0 : -ENAMETOOLONG;
 }
 
 nfsstat4 attr_apply(const struct compound *c, const struct export *x, int fd,
@@ -553,7 +556,15 @@ nfsstat4 attr_apply(const struct compound *c, const struct export *x, int fd,
 	if (fstat(fd, &st) < 0)
 		return nfs4_errno(errno);
 	if (attr_isset(s->mask, FATTR4_SEC_LABEL)) {
+		uint32_t fsuid = cred_fsuid();
+
+		/* relabelling is the owner's right (or root's), as the
+		 * kernel's SELinux hook decides for security.selinux */
+		if (fsuid != 0 && st.st_uid != fsuid)
+			return NFS4ERR_PERM;
+		fsuid = cred_raise();
 		r = label_set(c, x, fd, &s->label);
+		cred_lower(fsuid);
 		if (r != NFS4_OK)
 			return r;
 		attr_setbit(done, FATTR4_SEC_LABEL);

@@ -252,6 +252,17 @@ bool nfs4_compound(struct srv *srv, const struct rpc_call *call, struct xdr_in *
 			status = NFS4_OK;
 		}
 		if (status == NFS4_OK) {
+			/* each op runs as the caller on the current export, after
+			 * its squash rule; handle resolution as the server */
+			struct cred_id id;
+
+			if ((d->flags & OPF_AS_SERVER) || !c.cur.set)
+				cred_for(&c, NULL, &id);
+			else
+				cred_for(&c, c.cur.exp, &id);
+			status = cred_apply(&c.cred, &id);
+		}
+		if (status == NFS4_OK) {
 			status = d->handler(&c, args, res);
 			if (status == NFS4_OK && res->overflow)
 				status = too_big;
@@ -275,6 +286,7 @@ bool nfs4_compound(struct srv *srv, const struct rpc_call *call, struct xdr_in *
 			if (state_slot_replay(&c, &data, &len))
 				xdr_put_fixed(res, data, len);
 			state_slot_done(&c, NULL, 0);
+			cred_reset(&c.cred);
 			cur_obj_release(&c.cur);
 			cur_obj_release(&c.saved);
 			snapshot_put(c.snap);
@@ -306,6 +318,7 @@ bool nfs4_compound(struct srv *srv, const struct rpc_call *call, struct xdr_in *
 	xdr_set_u32_at(res, count_pos, done);
 	if (c.session)
 		state_slot_done(&c, res->buf + res_start, xdr_out_pos(res) - res_start);
+	cred_reset(&c.cred);
 	cur_obj_release(&c.cur);
 	cur_obj_release(&c.saved);
 	snapshot_put(c.snap);

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "rpc/rpc.h"
+#include "server/cred.h"
 #include "server/fh.h"
 #include "xdr/nfs4_prot.h"
 #include "xdr/xdr.h"
@@ -73,6 +74,9 @@ struct compound {
 	uint32_t max_resp_size;
 	uint32_t max_ops;
 
+	/* The filesystem identity the worker runs with (cred.h). */
+	struct cred_state cred;
+
 	/* Set by SEQUENCE when the request is a retry answered from the
 	 * slot's reply cache: the loop sends these bytes as COMPOUND4res. */
 	bool replay;
@@ -86,6 +90,8 @@ enum {
 	OPF_MODIFIES = 1u << 3,        /* changes state on the server */
 	OPF_ENCODE_ON_ERROR = 1u << 4, /* keep the result body on error */
 	OPF_IS_SEQUENCE = 1u << 5,
+	OPF_AS_SERVER = 1u << 6,       /* runs with the server's own identity
+					* (handle resolution needs it) */
 };
 
 typedef nfsstat4 (*nfs4_op_fn)(struct compound *c, struct xdr_in *args, struct xdr_out *res);

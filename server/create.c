@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * create.c - atomic labelled creation (see create.h).  The new object gets
- * the caller's uid/gid (AUTH_SYS), its mode, its owner attributes and its
+ * the caller's filesystem identity (cred.h), its mode, its owner attributes and its
  * label while it is still invisible; only then is it given its name.
  */
 #include <errno.h>
@@ -34,19 +34,23 @@ static void stage_name(char *buf, size_t len)
 static nfsstat4 init_attrs(const struct compound *c, struct export *x, int fd, mode_t type,
 			   const struct attr_set *a, uint32_t attrset[FATTR4_WORDS])
 {
-	const struct rpc_cred *cr = &c->call->cred;
 	struct attr_set s;
-	uid_t uid = cr->uid;
-	gid_t gid = cr->gid;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
 
-	if (a && attr_isset(a->mask, FATTR4_OWNER))
-		uid = a->uid;
-	if (a && attr_isset(a->mask, FATTR4_OWNER_GROUP))
-		gid = a->gid;
-	if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
-		return nfs4_errno(errno);
+	/* The object was created with the caller's filesystem identity
+	 * (cred.h), so it already has the right owner and group (including
+	 * the group of a set-group-ID directory); only explicit owner
+	 * attributes change them, with the kernel's rules for chown. */
 	if (!a)
 		return NFS4_OK;
+	if (attr_isset(a->mask, FATTR4_OWNER))
+		uid = a->uid;
+	if (attr_isset(a->mask, FATTR4_OWNER_GROUP))
+		gid = a->gid;
+	if ((uid != (uid_t)-1 || gid != (gid_t)-1) &&
+	    fchownat(fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+		return nfs4_errno(errno);
 	if (attr_isset(a->mask, FATTR4_OWNER))
 		attr_setbit(attrset, FATTR4_OWNER);
 	if (attr_isset(a->mask, FATTR4_OWNER_GROUP))
@@ -78,7 +82,7 @@ static nfsstat4 create_regular(const struct compound *c, struct export *x, int d
 	}
 	if (fd < 0)
 		return nfs4_errno(errno);
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	snprintf(proc, sizeof(proc), "/proc/thread-self/fd/%d", fd);
 	pfd = open(proc, O_PATH | O_CLOEXEC);
 	if (pfd < 0) {
 		st = nfs4_errno(errno);

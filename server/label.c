@@ -3,7 +3,11 @@
  * label.c - sec_label for the protocol code: picks the caller's label
  * domain, reads and writes through lfs/, and turns lfs errors into the
  * statuses RFC 7862 gives (decisions.md 1-4): a label the domain cannot
- * accept is NFS4ERR_BADLABEL, a read-only domain NFS4ERR_ACCESS.
+ * accept (LFS/PI, length, format, policy) is NFS4ERR_BADLABEL, a read-only
+ * domain NFS4ERR_ACCESS.  Reads translate from source domains when the
+ * caller's domain has none of its own (a translate-unmapped = deny refusal
+ * is NFS4ERR_ACCESS); symlinks and special files that cannot hold a user.*
+ * xattr use the server's fallback store (srv.label_fb) when it is open.
  */
 #include <errno.h>
 #include <string.h>
@@ -29,6 +33,12 @@ bool label_enabled(const struct compound *c, const struct export *x)
 	return cl ? cl->labels : false;
 }
 
+/* The server's fallback label store, if any. */
+static struct lfs_fallback *label_fb(const struct compound *c)
+{
+	return c->srv ? c->srv->label_fb : NULL;
+}
+
 static void to_lfs(const struct nfs_label *l, struct lfs_label *o)
 {
 	o->lfs = l->lfs;
@@ -41,17 +51,23 @@ nfsstat4 label_get(const struct compound *c, const struct export *x, int fd,
 		   struct nfs_label *out)
 {
 	const struct cfg_domain *d = srv_domain_for_call(c->srv, c);
+	struct lfs_origin origin;
 	struct lfs_label l;
 	int r;
 
 	if (fd < 0) {
 		lfs_default(d, &l);
 	} else {
-		r = lfs_get_or_default(d, fd, &l, NULL);
+		/* own label, else translated (cfg.h "Translation"), else the
+		 * default; never written back */
+		r = lfs_get_translated(label_fb(c), d, fd, &l, &origin);
 		if (r == -EBADMSG) {
 			log_warn("domain %s: the stored label of an object is corrupt; serving the default",
 				 d->name);
 			lfs_default(d, &l);
+		} else if (r == -EACCES) {
+			/* translate-unmapped = deny */
+			return NFS4ERR_ACCESS;
 		} else if (r < 0) {
 			return nfs4_errno(-r);
 		}
@@ -73,6 +89,7 @@ static nfsstat4 lfs_status(int r)
 	case -E2BIG:
 		return NFS4ERR_BADLABEL;
 	case -EROFS:
+	case -EACCES:
 		return NFS4ERR_ACCESS;
 	case -EPERM:
 		/* user.* names cannot label symlinks and special files */
@@ -106,7 +123,7 @@ nfsstat4 label_set(const struct compound *c, const struct export *x, int fd,
 	if (s != NFS4_OK)
 		return s;
 	to_lfs(l, &ll);
-	s = lfs_status(lfs_set(d, fd, &ll));
+	s = lfs_status(lfs_write(label_fb(c), d, fd, &ll));
 	if (s != NFS4_OK)
 		log_info("domain %s: storing a label failed: nfsstat4 %u", d->name, s);
 	return s;

@@ -21,6 +21,7 @@
 
 #include "config.h"
 #include "config/cfg.h"
+#include "lfs/lfs.h"
 #include "rpc/rpc.h"
 #include "server/export.h"
 #include "server/limits.h"
@@ -308,6 +309,10 @@ int main(int argc, char **argv)
 		if (getrandom(srv.fh_key, sizeof(srv.fh_key), 0) != (ssize_t)sizeof(srv.fh_key))
 			return 1;
 	}
+	r = lfs_fallback_open(cfg->state_dir, &srv.label_fb);
+	if (r < 0)
+		log_warn("no fallback label store in %s (%s): symlinks and special files "
+			 "cannot be labelled in user.* domains", cfg->state_dir, strerror(-r));
 	r = snapshot_new(&srv, cfg, &snap, err, sizeof(err));
 	if (r < 0) {
 		fprintf(stderr, "lnfsd: %s\n", err);
@@ -320,6 +325,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lnfsd: out of memory\n");
 		return 1;
 	}
+	/* client records and the grace period (RFC 8881 §8.4.2) */
+	r = state_recovery_init(srv.state, snap->cfg->state_dir, snap->cfg->grace_time);
+	if (r < 0)
+		log_warn("cannot keep client records in %s/clients (%s): clients will not be "
+			 "able to reclaim after a restart",
+			 snap->cfg->state_dir,
+			 r == -EBUSY ? "another lnfsd uses it" : strerror(-r));
 
 	memset(&ropts, 0, sizeof(ropts));
 	ropts.threads = snap->cfg->threads;
@@ -400,6 +412,7 @@ int main(int argc, char **argv)
 	rpc_server_free(srv.rpc);
 	state_table_free(srv.state);
 	snapshot_put(srv.snap);
+	lfs_fallback_close(srv.label_fb);
 	close(sc.sfd);
 	log_msg(LOG_NOTICE, "stopped");
 	return r < 0 ? 1 : 0;

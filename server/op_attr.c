@@ -148,22 +148,24 @@ NFS4_OP(nverify)
  * without ACLs; root may do everything but execute a file nobody can. */
 unsigned obj_perms(const struct compound *c, const struct stat *st)
 {
-	const struct rpc_cred *cr = &c->call->cred;
+	struct cred_id id;
 	unsigned bits;
 	uint32_t i;
 
-	if (cr->uid == 0) {
+	/* the identity the op runs with: after the export's squash rule */
+	cred_for(c, c->cur.exp, &id);
+	if (id.server || id.uid == 0) {
 		bits = 6;
 		if (S_ISDIR(st->st_mode) || (st->st_mode & 0111))
 			bits |= 1;
 		return bits;
 	}
-	if (cr->uid == st->st_uid)
+	if (id.uid == st->st_uid)
 		return (st->st_mode >> 6) & 7;
-	if (cr->gid == st->st_gid)
+	if (id.gid == st->st_gid)
 		return (st->st_mode >> 3) & 7;
-	for (i = 0; i < cr->ngids; i++)
-		if (cr->gids[i] == st->st_gid)
+	for (i = 0; i < id.ngids; i++)
+		if (id.gids[i] == st->st_gid)
 			return (st->st_mode >> 3) & 7;
 	return st->st_mode & 7;
 }

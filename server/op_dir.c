@@ -20,6 +20,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "lfs/lfs.h"
 #include "server/attr.h"
 #include "server/create.h"
 #include "server/export.h"
@@ -362,6 +363,7 @@ NFS4_OP(remove)
 	uint64_t before;
 	struct stat st;
 	nfsstat4 r;
+	int fg, e;
 
 	r = obj_get_name(args, name);
 	if (r != NFS4_OK)
@@ -374,8 +376,12 @@ NFS4_OP(remove)
 	if (fstatat(c->cur.fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return nfs4_errno(errno);
 	before = dir_change(c->cur.fd);
-	if (unlinkat(c->cur.fd, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0)
-		return errno == EEXIST ? NFS4ERR_NOTEMPTY : nfs4_errno(errno);
+	/* a symlink or special file may have fallback-store labels (lfs.h) */
+	fg = lfs_forget_begin(c->srv->label_fb, c->cur.fd, name);
+	e = unlinkat(c->cur.fd, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0 ? errno : 0;
+	lfs_forget_end(c->srv->label_fb, fg, e == 0);
+	if (e)
+		return e == EEXIST ? NFS4ERR_NOTEMPTY : nfs4_errno(e);
 	put_cinfo(res, before, dir_change(c->cur.fd));
 	return NFS4_OK;
 }
@@ -385,6 +391,7 @@ NFS4_OP(rename)
 	char oldname[LNFS_MAX_NAME + 1], newname[LNFS_MAX_NAME + 1];
 	uint64_t sb, tb;
 	nfsstat4 r;
+	int fg, e;
 
 	r = obj_get_name(args, oldname);
 	if (r != NFS4_OK)
@@ -408,8 +415,12 @@ NFS4_OP(rename)
 		return NFS4ERR_ACCESS;
 	sb = dir_change(c->saved.fd);
 	tb = dir_change(c->cur.fd);
-	if (renameat(c->saved.fd, oldname, c->cur.fd, newname) < 0) {
-		switch (errno) {
+	/* an existing target may have fallback-store labels (lfs.h) */
+	fg = lfs_forget_begin(c->srv->label_fb, c->cur.fd, newname);
+	e = renameat(c->saved.fd, oldname, c->cur.fd, newname) < 0 ? errno : 0;
+	lfs_forget_end(c->srv->label_fb, fg, e == 0);
+	if (e) {
+		switch (e) {
 		case EISDIR:
 		case ENOTDIR:
 		case ENOTEMPTY:
@@ -418,7 +429,7 @@ NFS4_OP(rename)
 		case EINVAL:
 			return NFS4ERR_INVAL; /* a directory into itself */
 		default:
-			return nfs4_errno(errno);
+			return nfs4_errno(e);
 		}
 	}
 	put_cinfo(res, sb, dir_change(c->saved.fd));
@@ -452,7 +463,7 @@ NFS4_OP(link)
 	if (obj_name_hidden(name))
 		return NFS4ERR_ACCESS;
 	before = dir_change(c->cur.fd);
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", c->saved.fd);
+	snprintf(proc, sizeof(proc), "/proc/thread-self/fd/%d", c->saved.fd);
 	if (linkat(AT_FDCWD, proc, c->cur.fd, name, AT_SYMLINK_FOLLOW) < 0)
 		return nfs4_errno(errno);
 	put_cinfo(res, before, dir_change(c->cur.fd));

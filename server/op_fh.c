@@ -115,7 +115,7 @@ int obj_reopen(const struct cur_obj *o, int flags)
 
 	if (!o->exp)
 		return -EINVAL;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", o->fd);
+	snprintf(path, sizeof(path), "/proc/thread-self/fd/%d", o->fd);
 	fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
 	return fd < 0 ? -errno : fd;
 }

@@ -39,6 +39,7 @@ struct open_args {
 	uint32_t claim;
 	char name[LNFS_MAX_NAME + 1];
 	nfsstat4 name_status;        /* a bad name is reported after other checks */
+	uint32_t deleg_type;         /* CLAIM_PREVIOUS: delegate_type */
 };
 
 /* Skip over a fattr4, leaving a cursor on it in *fa. */
@@ -58,7 +59,6 @@ static bool skip_fattr4(struct xdr_in *x, struct xdr_in *fa)
 static nfsstat4 nfs4_dec_open_args(struct xdr_in *x, struct open_args *a)
 {
 	struct stateid4 dsid;
-	uint32_t dtype;
 
 	memset(a, 0, sizeof(*a));
 	if (!xdr_get_u32(x, &a->seqid) || !xdr_get_u32(x, &a->access) ||
@@ -103,7 +103,7 @@ static nfsstat4 nfs4_dec_open_args(struct xdr_in *x, struct open_args *a)
 			return NFS4ERR_BADXDR;
 		break;
 	case CLAIM_PREVIOUS:
-		if (!xdr_get_u32(x, &dtype))
+		if (!xdr_get_u32(x, &a->deleg_type))
 			return NFS4ERR_BADXDR;
 		break;
 	case CLAIM_DELEGATE_CUR:
@@ -170,7 +170,7 @@ static int io_open(int pfd, bool ro_ok)
 	char path[64];
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd);
+	snprintf(path, sizeof(path), "/proc/thread-self/fd/%d", pfd);
 	fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0 && ro_ok && (errno == EROFS || errno == EACCES || errno == ETXTBSY))
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -255,13 +255,25 @@ NFS4_OP(open)
 			return NFS4ERR_INVAL;
 		break;
 	case CLAIM_PREVIOUS:
-		return NFS4ERR_NO_GRACE;
+		/* RFC 8881 §9.11, §18.16.3: reclaim of an open held before the
+		 * restart; the current fh is the file, opened as for CLAIM_FH */
+		r = state_reclaim_allowed(c);
+		if (r != NFS4_OK)
+			return r;
+		if (a.deleg_type != OPEN_DELEGATE_NONE)
+			return NFS4ERR_RECLAIM_BAD; /* we never grant delegations */
+		if (a.opentype == OPEN4_CREATE)
+			return NFS4ERR_INVAL;
+		break;
 	case CLAIM_DELEGATE_CUR:
 	case CLAIM_DELEG_CUR_FH:
 		return NFS4ERR_BAD_STATEID; /* no delegation was ever granted */
 	default:
 		return NFS4ERR_NOTSUPP;
 	}
+	/* §8.4.2: during grace only reclaims, before anything is created */
+	if (a.claim != CLAIM_PREVIOUS && state_in_grace(c->srv->state))
+		return NFS4ERR_GRACE;
 	if (!x)
 		return a.opentype == OPEN4_CREATE ? NFS4ERR_ROFS :
 		       a.claim == CLAIM_NULL	   ? NFS4ERR_NOENT :
@@ -271,7 +283,7 @@ NFS4_OP(open)
 	if ((a.access & OPEN4_SHARE_ACCESS_WRITE) && obj_export_readonly(c, x))
 		return NFS4ERR_ROFS;
 
-	if (a.claim == CLAIM_FH) {
+	if (a.claim == CLAIM_FH || a.claim == CLAIM_PREVIOUS) {
 		pfd = fcntl(c->cur.fd, F_DUPFD_CLOEXEC, 0);
 		if (pfd < 0)
 			return NFS4ERR_DELAY;
@@ -387,7 +399,12 @@ opened:
 		r = nfs4_errno(errno);
 		goto fail;
 	}
-	r = state_open_file(c, &a.owner, st.st_dev, st.st_ino, a.access, a.deny, iofd, &sid);
+	if (a.claim == CLAIM_PREVIOUS)
+		r = state_reclaim_open(c, &a.owner, st.st_dev, st.st_ino, a.access, a.deny, iofd,
+				       &sid);
+	else
+		r = state_open_file(c, &a.owner, st.st_dev, st.st_ino, a.access, a.deny, iofd,
+				    &sid);
 	if (r != NFS4_OK)
 		goto fail;
 	iofd = -1; /* the open state owns it now */

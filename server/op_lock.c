@@ -57,7 +57,7 @@ static int lock_fd_open(const struct compound *c, bool rw)
 	char path[64];
 	int fd = -1, err = ENOENT;
 
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", c->cur.fd);
+	snprintf(path, sizeof(path), "/proc/thread-self/fd/%d", c->cur.fd);
 	for (unsigned i = rw ? 0 : 1; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		fd = open(path, modes[i] | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 		if (fd >= 0)

@@ -50,7 +50,7 @@
 /* a host name: "user." + key + NUL */
 #define HOST_NAME_SIZE (USER_PREFIX_LEN + LNFS_MAX_XATTR_KEY + 1)
 /* "/proc/self/fd/" + an int + NUL */
-#define PROC_PATH_SIZE 32
+#define PROC_PATH_SIZE 48
 /* attempts when a value grows between sizing and reading it */
 #define GET_TRIES 4
 
@@ -58,7 +58,7 @@
 
 static void proc_path(int fd, char *buf)
 {
-	snprintf(buf, PROC_PATH_SIZE, "/proc/self/fd/%d", fd);
+	snprintf(buf, PROC_PATH_SIZE, "/proc/thread-self/fd/%d", fd);
 }
 
 /* Linux refuses user.* on anything but regular files and directories

@@ -16,6 +16,7 @@
 
 struct cfg;
 struct cfg_domain;
+struct lfs_fallback;
 struct state_table;
 struct exports;
 struct rpc_server;
@@ -49,6 +50,7 @@ struct srv {
 	uint8_t fh_key[16];            /* file handle tag key */
 	int verbose;
 	bool privileged;               /* CAP_DAC_READ_SEARCH/CAP_SYS_ADMIN usable */
+	struct lfs_fallback *label_fb; /* state-dir/labels (lfs.h), or NULL */
 };
 
 /* A new reference to the current snapshot. */

@@ -3,29 +3,48 @@
  * state.c - the state table: client records (RFC 8881 §2.4, §18.35.5),
  * sessions with their slot tables and reply cache (§2.10), stateids and
  * share reservations (§8.2, §9.7), byte-range lock states (§9) and leases
- * (§8.3).  It does no wire decoding (op_session.c and op_lock.c do) except
- * copying encoded replies it caches; it never touches the filesystem beyond
- * close() of descriptors it owns and the OFD lock calls (fcntl) on the
- * descriptors of lock states.  Lock order and reference rules are
+ * (§8.3), and the stable client records and grace period that let clients
+ * reclaim after a restart (§8.4.2, §8.4.3).  It does no wire decoding
+ * (op_session.c and op_lock.c do) except copying encoded replies it caches;
+ * it touches the filesystem only to close() descriptors it owns, for the
+ * OFD lock calls (fcntl) on the descriptors of lock states, and for the
+ * record files in the state directory.  Lock order and reference rules are
  * documented at the top of state.h.
  */
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "server/lock_range.h"
+#include "server/log.h"
 #include "server/srv.h"
 #include "server/state.h"
 
 #define HASH_SIZE 256u
 #define CS_RES_MAX 160u /* encoded CREATE_SESSION4resok is 108 bytes */
 #define DOMAIN_MAX 64u
+
+/* Stable storage (state.h): DIR/clients/<16 hex digits of the client ID>
+ * holds REC_MAGIC, the owner's length (big-endian u32) and its bytes;
+ * DIR/clients/epoch the last boot epoch in hex. */
+#define REC_DIR "clients"
+#define REC_EPOCH "epoch"
+#define REC_TMP ".tmp-"
+#define REC_MAGIC "LNFSCL01"
+#define REC_MAGIC_LEN 8u
+#define REC_HDR (REC_MAGIC_LEN + 4u)
+#define REC_NAME_LEN 16u
 
 struct slot {
 	uint32_t sl_seqid;
@@ -126,6 +145,9 @@ struct client {
 	char cl_domain[DOMAIN_MAX];
 	uint32_t cl_owner_len;
 	uint8_t *cl_owner;
+	int cl_prev;                  /* index in st->prev (may reclaim), or -1 */
+
+	atomic_bool cl_recorded;      /* its record file exists (rec_lock to change) */
 
 	/* Table lock (and cl_lock for cl_dead). */
 	bool cl_confirmed;
@@ -170,6 +192,30 @@ struct state_table {
 	pthread_cond_t lm_cond;
 	pthread_t lm_thread;
 	bool lm_running, lm_stop;
+
+	/* Stable storage (state.h).  rec_dirfd is fixed by
+	 * state_recovery_init() before any client exists. */
+	pthread_mutex_t rec_lock;
+	int rec_dirfd;                /* DIR/clients, or -1: no records */
+	char **rec_old;               /* earlier instances' record names (rec_lock) */
+	uint32_t rec_nold;
+
+	/* The grace period.  prev[] (the earlier instances' clients) is fixed
+	 * at init except for the done flags. */
+	struct prev_client *prev;
+	uint32_t nprev;
+	pthread_mutex_t gr_lock;      /* leaf: the fields below and prev[].done */
+	bool gr_active;               /* new state refused, reclaims accepted */
+	uint64_t gr_end;              /* state clock */
+	uint32_t gr_left;             /* prev[] entries not done */
+};
+
+/* A client of an earlier instance: it may reclaim until done (RECLAIM_COMPLETE,
+ * or one of its incarnations here was destroyed, replaced or expired). */
+struct prev_client {
+	uint8_t *owner;
+	uint32_t len;
+	bool done;
 };
 
 /* --- small helpers -------------------------------------------------------- */
@@ -309,6 +355,9 @@ struct state_table *state_table_new(struct srv *srv, uint32_t lease_time)
 		return NULL;
 	}
 	pthread_mutex_init(&st->lm_lock, NULL);
+	pthread_mutex_init(&st->rec_lock, NULL);
+	pthread_mutex_init(&st->gr_lock, NULL);
+	st->rec_dirfd = -1;
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -357,12 +406,6 @@ void state_set_clock(struct state_table *st, state_clock_fn fn, void *arg)
 	st->clock_arg = arg;
 }
 
-bool state_in_grace(const struct state_table *st)
-{
-	(void)st;
-	return false;
-}
-
 unsigned state_client_count(struct state_table *st)
 {
 	unsigned n;
@@ -381,6 +424,462 @@ const char *client_domain(const struct client *cl)
 uint64_t client_id(const struct client *cl)
 {
 	return cl->cl_clientid;
+}
+
+/* --- stable client records and the grace period (RFC 8881 §8.4) ---------- */
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Replace file `name` in dirfd with data, atomically and durably: a
+ * temporary file, fsync, rename over the name, fsync of the directory. */
+static int put_file(int dirfd, const char *name, const void *data, size_t len)
+{
+	char tmp[64];
+	int fd, r;
+
+	snprintf(tmp, sizeof(tmp), REC_TMP "%s", name);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	r = write_all(fd, data, len);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlinkat(dirfd, tmp, 0);
+		return r;
+	}
+	return fsync(dirfd) < 0 ? -errno : 0;
+}
+
+static void rec_name(uint64_t clientid, char buf[REC_NAME_LEN + 1])
+{
+	snprintf(buf, REC_NAME_LEN + 1, "%016" PRIx64, clientid);
+}
+
+/*
+ * Make sure cl has its record before it is told it holds state (RFC 8881
+ * §8.4.2: the server must remember which clients may reclaim).  No state
+ * lock held.  A client destroyed meanwhile gets none; a failure is logged
+ * and tried again at the client's next OPEN.
+ */
+static void client_record(struct state_table *st, struct client *cl)
+{
+	char name[REC_NAME_LEN + 1];
+	uint8_t *buf;
+	bool dead;
+	int r;
+
+	if (st->rec_dirfd < 0 || atomic_load(&cl->cl_recorded))
+		return;
+	pthread_mutex_lock(&st->rec_lock);
+	pthread_mutex_lock(&cl->cl_lock);
+	dead = cl->cl_dead;
+	pthread_mutex_unlock(&cl->cl_lock);
+	if (dead || atomic_load(&cl->cl_recorded))
+		goto out;
+	buf = malloc(REC_HDR + cl->cl_owner_len);
+	if (!buf) {
+		r = -ENOMEM;
+	} else {
+		memcpy(buf, REC_MAGIC, REC_MAGIC_LEN);
+		put_be32(buf + REC_MAGIC_LEN, cl->cl_owner_len);
+		memcpy(buf + REC_HDR, cl->cl_owner, cl->cl_owner_len);
+		rec_name(cl->cl_clientid, name);
+		r = put_file(st->rec_dirfd, name, buf, REC_HDR + cl->cl_owner_len);
+		free(buf);
+	}
+	if (r == 0) {
+		atomic_store(&cl->cl_recorded, true);
+		log_debug("client %016" PRIx64 ": record written", cl->cl_clientid);
+	} else {
+		log_err("client %016" PRIx64 ": cannot write its record (%s): it could not "
+			"reclaim after a restart",
+			cl->cl_clientid, strerror(-r));
+	}
+out:
+	pthread_mutex_unlock(&st->rec_lock);
+}
+
+/* prev[idx] is done: it may no longer reclaim, and grace need not wait
+ * for it.  gr_lock not held. */
+static void prev_done(struct state_table *st, int idx)
+{
+	pthread_mutex_lock(&st->gr_lock);
+	if (!st->prev[idx].done) {
+		st->prev[idx].done = true;
+		st->gr_left--;
+	}
+	pthread_mutex_unlock(&st->gr_lock);
+}
+
+/*
+ * A client taken out of the table (destroyed, replaced or expired; not at
+ * shutdown) loses its record: it can never reclaim after a later restart
+ * (RFC 8881 §8.4.3), and as a previous client it is done.  No state lock
+ * held.
+ */
+static void client_forget(struct state_table *st, struct client *cl)
+{
+	char name[REC_NAME_LEN + 1];
+
+	if (cl->cl_prev >= 0 && cl->cl_confirmed)
+		prev_done(st, cl->cl_prev);
+	if (st->rec_dirfd < 0)
+		return;
+	/* Always under rec_lock: a writer that saw the client alive may
+	 * still be writing. */
+	pthread_mutex_lock(&st->rec_lock);
+	if (atomic_load(&cl->cl_recorded)) {
+		rec_name(cl->cl_clientid, name);
+		if (unlinkat(st->rec_dirfd, name, 0) < 0 && errno != ENOENT)
+			log_err("client %016" PRIx64 ": cannot remove its record: %s",
+				cl->cl_clientid, strerror(errno));
+		else
+			fsync(st->rec_dirfd);
+		atomic_store(&cl->cl_recorded, false);
+	}
+	pthread_mutex_unlock(&st->rec_lock);
+}
+
+static int prev_find(const struct state_table *st, const uint8_t *owner, uint32_t len)
+{
+	for (uint32_t i = 0; i < st->nprev; i++)
+		if (st->prev[i].len == len && memcmp(st->prev[i].owner, owner, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+static bool grace_active(struct state_table *st)
+{
+	bool on;
+
+	pthread_mutex_lock(&st->gr_lock);
+	on = st->gr_active;
+	pthread_mutex_unlock(&st->gr_lock);
+	return on;
+}
+
+/*
+ * End the grace period once its time is up or every previous client is
+ * done (RFC 8881 §8.4.2).  The earlier instances' records go first and
+ * only then is new state allowed: a crash in between leaves them, so no
+ * client loses its right to reclaim while conflicting state could not yet
+ * have been granted.  No state lock held.
+ */
+static void grace_tick(struct state_table *st)
+{
+	uint32_t left;
+	bool end;
+
+	pthread_mutex_lock(&st->gr_lock);
+	end = st->gr_active && (st->gr_left == 0 || state_now(st) >= st->gr_end);
+	pthread_mutex_unlock(&st->gr_lock);
+	if (!end)
+		return;
+	pthread_mutex_lock(&st->rec_lock);
+	pthread_mutex_lock(&st->gr_lock);
+	end = st->gr_active; /* not ended by another thread meanwhile */
+	pthread_mutex_unlock(&st->gr_lock);
+	if (end) {
+		for (uint32_t i = 0; i < st->rec_nold; i++) {
+			if (unlinkat(st->rec_dirfd, st->rec_old[i], 0) < 0 && errno != ENOENT)
+				log_err("cannot remove client record %s: %s", st->rec_old[i],
+					strerror(errno));
+			free(st->rec_old[i]);
+		}
+		if (st->rec_nold)
+			fsync(st->rec_dirfd);
+		free(st->rec_old);
+		st->rec_old = NULL;
+		st->rec_nold = 0;
+		pthread_mutex_lock(&st->gr_lock);
+		st->gr_active = false;
+		left = st->gr_left;
+		pthread_mutex_unlock(&st->gr_lock);
+		if (left)
+			log_msg(LOG_NOTICE,
+				"grace period ended: time is up, %u client(s) had not sent "
+				"RECLAIM_COMPLETE",
+				left);
+		else
+			log_msg(LOG_NOTICE, "grace period ended: every previous client has "
+					    "reclaimed or gone");
+	}
+	pthread_mutex_unlock(&st->rec_lock);
+}
+
+bool state_in_grace(struct state_table *st)
+{
+	if (!st)
+		return false;
+	grace_tick(st);
+	return grace_active(st);
+}
+
+unsigned state_reclaim_pending(struct state_table *st)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&st->gr_lock);
+	n = st->gr_active ? st->gr_left : 0;
+	pthread_mutex_unlock(&st->gr_lock);
+	return n;
+}
+
+/* May cl reclaim now (RFC 8881 §8.4.2, §18.51.3)?  cl_lock held. */
+static nfsstat4 reclaim_ok_locked(struct state_table *st, struct client *cl)
+{
+	bool ok;
+
+	if (cl->cl_prev < 0 || cl->cl_reclaim_complete)
+		return NFS4ERR_NO_GRACE;
+	pthread_mutex_lock(&st->gr_lock);
+	ok = st->gr_active && state_now(st) < st->gr_end && !st->prev[cl->cl_prev].done;
+	pthread_mutex_unlock(&st->gr_lock);
+	return ok ? NFS4_OK : NFS4ERR_NO_GRACE;
+}
+
+nfsstat4 state_reclaim_allowed(struct compound *c)
+{
+	struct state_table *st = table_of(c);
+	struct client *cl = c->client;
+	nfsstat4 status;
+
+	if (!cl)
+		return NFS4ERR_OP_NOT_IN_SESSION;
+	grace_tick(st);
+	pthread_mutex_lock(&cl->cl_lock);
+	status = reclaim_ok_locked(st, cl);
+	pthread_mutex_unlock(&cl->cl_lock);
+	return status;
+}
+
+/* The boot epoch: later than every earlier instance's (kept in
+ * DIR/clients/epoch), so that a restart within the same second, or after
+ * the clock went back, never reuses client IDs, sessions or stateids. */
+static int epoch_advance(struct state_table *st, int dirfd)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	fd = openat(dirfd, REC_EPOCH, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			char *end;
+			unsigned long last;
+
+			buf[n] = '\0';
+			errno = 0;
+			last = strtoul(buf, &end, 16);
+			if (errno == 0 && end != buf && last <= UINT32_MAX &&
+			    (uint32_t)last >= st->epoch)
+				st->epoch = (uint32_t)last + 1;
+		}
+	} else if (errno != ENOENT) {
+		return -errno;
+	}
+	n = snprintf(buf, sizeof(buf), "%08" PRIx32 "\n", st->epoch);
+	return put_file(dirfd, REC_EPOCH, buf, (size_t)n);
+}
+
+/* Read record file `name`: the owner into a new buffer.  0 or -errno
+ * (-EINVAL: not a record). */
+static int rec_read(int dirfd, const char *name, uint8_t **owner, uint32_t *len)
+{
+	uint8_t *buf = NULL;
+	struct stat sb;
+	ssize_t n;
+	int fd, r = -EINVAL;
+
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size < (off_t)REC_HDR ||
+	    sb.st_size > (off_t)(REC_HDR + NFS4_OPAQUE_LIMIT))
+		goto out;
+	buf = malloc((size_t)sb.st_size);
+	if (!buf) {
+		r = -ENOMEM;
+		goto out;
+	}
+	n = read(fd, buf, (size_t)sb.st_size);
+	if (n != sb.st_size || memcmp(buf, REC_MAGIC, REC_MAGIC_LEN) != 0 ||
+	    get_be32(buf + REC_MAGIC_LEN) != (uint32_t)(sb.st_size - REC_HDR))
+		goto out;
+	*len = (uint32_t)(sb.st_size - REC_HDR);
+	memmove(buf, buf + REC_HDR, *len);
+	*owner = buf;
+	buf = NULL;
+	r = 0;
+out:
+	free(buf);
+	close(fd);
+	return r;
+}
+
+static bool is_rec_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i]; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return false;
+	return i == REC_NAME_LEN;
+}
+
+/* Load the earlier instances' records into prev[] and rec_old[]. */
+static int rec_load(struct state_table *st, int dirfd)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, r = 0;
+
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	while ((de = readdir(d)) != NULL) {
+		uint8_t *owner = NULL;
+		uint32_t len = 0;
+		char *name;
+
+		if (strncmp(de->d_name, REC_TMP, strlen(REC_TMP)) == 0) {
+			/* a write cut short by a crash: never renamed, never
+			 * promised to anyone */
+			unlinkat(dirfd, de->d_name, 0);
+			continue;
+		}
+		if (!is_rec_name(de->d_name))
+			continue;
+		r = rec_read(dirfd, de->d_name, &owner, &len);
+		if (r == -EINVAL || r == -ENOENT) {
+			log_warn("ignoring malformed client record %s", de->d_name);
+			r = 0;
+			continue;
+		}
+		if (r < 0)
+			break;
+		name = strdup(de->d_name);
+		char **no = realloc(st->rec_old, (st->rec_nold + 1) * sizeof(*no));
+
+		if (no)
+			st->rec_old = no;
+		if (!name || !no) {
+			free(name);
+			free(owner);
+			r = -ENOMEM;
+			break;
+		}
+		st->rec_old[st->rec_nold++] = name;
+		/* A crash during an earlier grace period leaves both the old
+		 * and the new record of a client that reclaimed. */
+		if (prev_find(st, owner, len) >= 0) {
+			free(owner);
+			continue;
+		}
+		struct prev_client *np = realloc(st->prev, (st->nprev + 1) * sizeof(*np));
+
+		if (!np) {
+			free(owner);
+			r = -ENOMEM;
+			break;
+		}
+		st->prev = np;
+		np[st->nprev].owner = owner;
+		np[st->nprev].len = len;
+		np[st->nprev].done = false;
+		st->nprev++;
+	}
+	closedir(d);
+	return r;
+}
+
+int state_recovery_init(struct state_table *st, const char *dir, uint32_t grace_time)
+{
+	int dfd, cfd, r;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	if (mkdirat(dfd, REC_DIR, 0700) < 0 && errno != EEXIST) {
+		r = -errno;
+		close(dfd);
+		return r;
+	}
+	cfd = openat(dfd, REC_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (cfd < 0) {
+		r = -errno;
+		close(dfd);
+		return r;
+	}
+	close(dfd);
+	/* One instance per directory: another one's live records are not
+	 * ours to reclaim from.  The lock lives as long as the descriptor
+	 * (through daemon()'s fork too). */
+	if (flock(cfd, LOCK_EX | LOCK_NB) < 0) {
+		r = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		goto fail;
+	}
+	r = epoch_advance(st, cfd);
+	if (r == 0)
+		r = rec_load(st, cfd);
+	if (r < 0)
+		goto fail;
+	st->rec_dirfd = cfd;
+	if (st->nprev == 0) {
+		log_info("no client records in %s/" REC_DIR ": no grace period", dir);
+		return 0;
+	}
+	pthread_mutex_lock(&st->gr_lock);
+	st->gr_active = true;
+	st->gr_end = state_now(st) + (grace_time ? grace_time : state_lease_time(st));
+	st->gr_left = st->nprev;
+	pthread_mutex_unlock(&st->gr_lock);
+	log_msg(LOG_NOTICE, "grace period started: %u client(s) may reclaim for %u s", st->nprev,
+		grace_time ? grace_time : state_lease_time(st));
+	return 0;
+fail:
+	for (uint32_t i = 0; i < st->rec_nold; i++)
+		free(st->rec_old[i]);
+	free(st->rec_old);
+	st->rec_old = NULL;
+	st->rec_nold = 0;
+	for (uint32_t i = 0; i < st->nprev; i++)
+		free(st->prev[i].owner);
+	free(st->prev);
+	st->prev = NULL;
+	st->nprev = 0;
+	close(cfd);
+	return r;
 }
 
 /* --- files and opens (table lock held for writing, cl_lock held) ---------- */
@@ -610,6 +1109,16 @@ static void client_unhash(struct state_table *st, struct client *cl)
 	st->nclients--;
 }
 
+/* After client_unhash() and the table lock: forget the client's record
+ * and drop the "hashed" reference.  NULL is allowed. */
+static void client_drop(struct state_table *st, struct client *cl)
+{
+	if (!cl)
+		return;
+	client_forget(st, cl);
+	client_put(cl);
+}
+
 static struct client *client_new(struct state_table *st, struct compound *c,
 				 const struct state_exchange_args *a)
 {
@@ -624,6 +1133,10 @@ static struct client *client_new(struct state_table *st, struct compound *c,
 	}
 	memcpy(cl->cl_owner, a->owner.data, a->owner.len);
 	cl->cl_owner_len = a->owner.len;
+	/* §8.4.2: a client with a record of an earlier instance may reclaim
+	 * (during grace, until it is done). */
+	cl->cl_prev = prev_find(st, cl->cl_owner, cl->cl_owner_len);
+	atomic_init(&cl->cl_recorded, false);
 	pthread_mutex_init(&cl->cl_lock, NULL);
 	atomic_init(&cl->cl_ref, 1); /* the table's */
 	memcpy(cl->cl_verifier, a->verifier, sizeof(cl->cl_verifier));
@@ -665,7 +1178,7 @@ nfsstat4 state_exchange_id(struct compound *c, const struct state_exchange_args 
 			   struct state_exchange_res *r)
 {
 	struct state_table *st = table_of(c);
-	struct client *conf, *unconf, *old = NULL, *cl;
+	struct client *conf, *unconf, *old = NULL, *old_unconf = NULL, *cl;
 	uint32_t flavor, uid;
 	nfsstat4 status = NFS4_OK;
 	bool same_verf, same_princ;
@@ -717,8 +1230,7 @@ nfsstat4 state_exchange_id(struct compound *c, const struct state_exchange_args 
 	 * the new one). */
 	if (unconf) {
 		client_unhash(st, unconf);
-		client_put(old);
-		old = unconf;
+		old_unconf = unconf;
 	}
 	if (st->nclients >= st->lim.max_clients) {
 		status = NFS4ERR_DELAY;
@@ -732,7 +1244,8 @@ nfsstat4 state_exchange_id(struct compound *c, const struct state_exchange_args 
 	exchange_res(cl, r);
 out:
 	pthread_rwlock_unlock(&st->lock);
-	client_put(old);
+	client_drop(st, old);
+	client_drop(st, old_unconf);
 	return status;
 }
 
@@ -920,7 +1433,7 @@ out_cl:
 	pthread_mutex_unlock(&cl->cl_lock);
 out_unlock:
 	pthread_rwlock_unlock(&st->lock);
-	client_put(old);
+	client_drop(st, old);
 	return status;
 }
 
@@ -999,7 +1512,11 @@ nfsstat4 state_sequence(struct compound *c, const struct state_sequence_args *a,
 		session_bind_conn(se, conn);
 	r->highest_slotid = se->se_nslots - 1;
 	r->target_highest_slotid = se->se_nslots - 1;
-	/* No callbacks, no revocation yet: nothing to report. */
+	/* No callbacks, no revocation yet: nothing to report.  Nor
+	 * SEQ4_STATUS_RESTART_RECLAIM_NEEDED (§18.46.3), meant for client IDs
+	 * that survive a restart: ours carry the boot epoch, so after one a
+	 * client hears NFS4ERR_BADSESSION / NFS4ERR_STALE_CLIENTID (§8.4.2.1)
+	 * and reclaims under its new client ID. */
 	r->status_flags = 0;
 	r->replay = sl->sl_replay;
 	pthread_mutex_unlock(&cl->cl_lock);
@@ -1187,19 +1704,20 @@ nfsstat4 state_destroy_clientid(struct compound *c, uint64_t clientid)
 	}
 	client_unhash(st, cl);
 	pthread_rwlock_unlock(&st->lock);
-	client_put(cl);
+	client_drop(st, cl);
 	return NFS4_OK;
 }
 
 nfsstat4 state_reclaim_complete(struct compound *c, bool one_fs)
 {
+	struct state_table *st = table_of(c);
 	struct client *cl = c->client;
 	nfsstat4 status = NFS4_OK;
 
 	if (!cl)
 		return NFS4ERR_OP_NOT_IN_SESSION;
 	/* RFC 8881 §18.51.3: rca_one_fs concerns one file system after a
-	 * migration; with nothing to reclaim there is nothing to track. */
+	 * migration; there is no migration here, so nothing to track. */
 	if (one_fs)
 		return NFS4_OK;
 	pthread_mutex_lock(&cl->cl_lock);
@@ -1207,6 +1725,12 @@ nfsstat4 state_reclaim_complete(struct compound *c, bool one_fs)
 		status = NFS4ERR_COMPLETE_ALREADY;
 	cl->cl_reclaim_complete = true;
 	pthread_mutex_unlock(&cl->cl_lock);
+	/* §8.4.2, §18.51.3: no more reclaims from this client; once every
+	 * previous client is done, grace ends at once. */
+	if (status == NFS4_OK && cl->cl_prev >= 0) {
+		prev_done(st, cl->cl_prev);
+		grace_tick(st);
+	}
 	return status;
 }
 
@@ -1301,9 +1825,9 @@ static void set_fd(struct open_state *os, uint32_t access, int fd)
 		close(fd);
 }
 
-nfsstat4 state_open_file(struct compound *c, const struct xdr_view *owner, uint64_t dev,
-			 uint64_t ino, uint32_t share_access, uint32_t share_deny, int fd,
-			 struct stateid4 *out)
+static nfsstat4 open_common(struct compound *c, const struct xdr_view *owner, uint64_t dev,
+			    uint64_t ino, uint32_t share_access, uint32_t share_deny, int fd,
+			    struct stateid4 *out, bool reclaim)
 {
 	struct state_table *st = table_of(c);
 	struct client *cl = c->client;
@@ -1330,6 +1854,13 @@ nfsstat4 state_open_file(struct compound *c, const struct xdr_view *owner, uint6
 		status = NFS4ERR_EXPIRED;
 		goto out;
 	}
+	/* RFC 8881 §8.4.2: during grace only reclaims; reclaims only then. */
+	if (reclaim)
+		status = reclaim_ok_locked(st, cl);
+	else if (grace_active(st))
+		status = NFS4ERR_GRACE;
+	if (status)
+		goto out;
 	for (oo = cl->cl_owners; oo; oo = oo->oo_next)
 		if (oo->oo_len == owner->len && memcmp(oo->oo_data, owner->data, owner->len) == 0)
 			break;
@@ -1346,7 +1877,8 @@ nfsstat4 state_open_file(struct compound *c, const struct xdr_view *owner, uint6
 		if (o == os)
 			continue;
 		if ((o->os_deny & want_access) || (o->os_access & want_deny)) {
-			status = NFS4ERR_SHARE_DENIED;
+			/* §15.1.9.3: a reclaim that conflicts with others' */
+			status = reclaim ? NFS4ERR_RECLAIM_CONFLICT : NFS4ERR_SHARE_DENIED;
 			goto out;
 		}
 	}
@@ -1435,7 +1967,23 @@ undo:
 out:
 	pthread_mutex_unlock(&cl->cl_lock);
 	pthread_rwlock_unlock(&st->lock);
+	if (status == NFS4_OK)
+		client_record(st, cl); /* before the client learns it has state */
 	return status;
+}
+
+nfsstat4 state_open_file(struct compound *c, const struct xdr_view *owner, uint64_t dev,
+			 uint64_t ino, uint32_t share_access, uint32_t share_deny, int fd,
+			 struct stateid4 *out)
+{
+	return open_common(c, owner, dev, ino, share_access, share_deny, fd, out, false);
+}
+
+nfsstat4 state_reclaim_open(struct compound *c, const struct xdr_view *owner, uint64_t dev,
+			    uint64_t ino, uint32_t share_access, uint32_t share_deny, int fd,
+			    struct stateid4 *out)
+{
+	return open_common(c, owner, dev, ino, share_access, share_deny, fd, out, true);
 }
 
 nfsstat4 state_stateid_for_io(struct compound *c, const struct stateid4 *sid, uint64_t dev,
@@ -1456,9 +2004,15 @@ nfsstat4 state_stateid_for_io(struct compound *c, const struct stateid4 *sid, ui
 		return status;
 	if (kind != SID_NORMAL) {
 		/* §8.2.3: READ bypass is the anonymous stateid for WRITE;
-		 * both still honour share reservations (§9.7): LOCKED. */
+		 * both still honour share reservations (§9.7): LOCKED.  During
+		 * grace a denying open may yet be reclaimed, so they wait
+		 * (§8.4.2).  Byte-range locks are advisory: they never stop
+		 * I/O, so I/O with an open's or lock's stateid goes on. */
 		uint32_t need = write ? OPEN4_SHARE_DENY_WRITE : OPEN4_SHARE_DENY_READ;
 		struct state_file *f;
+
+		if (state_in_grace(st))
+			return NFS4ERR_GRACE;
 
 		pthread_rwlock_rdlock(&st->lock);
 		f = file_find(st, dev, ino);
@@ -1882,10 +2436,10 @@ nfsstat4 state_lock(struct compound *c, const struct state_lock_args *a, uint64_
 		return NFS4ERR_INVAL;
 	if (!cl)
 		return NFS4ERR_OP_NOT_IN_SESSION;
-	/* RFC 8881 §8.4.2, §18.10.3: reclaims only in grace, new locks only
-	 * outside it.  state_in_grace() is the hook for the grace work. */
-	if (a->reclaim != state_in_grace(st))
-		return a->reclaim ? NFS4ERR_NO_GRACE : NFS4ERR_GRACE;
+	/* RFC 8881 §8.4.2, §18.10.3: new locks only outside grace; reclaims
+	 * only in it, by clients that may (checked under cl_lock below). */
+	if (!a->reclaim && state_in_grace(st))
+		return NFS4ERR_GRACE;
 	status = stateid_classify(c, &a->sid, true, &s, &kind);
 	if (status)
 		return status;
@@ -1897,6 +2451,11 @@ nfsstat4 state_lock(struct compound *c, const struct state_lock_args *a, uint64_
 	if (cl->cl_dead) {
 		status = NFS4ERR_EXPIRED;
 		goto out;
+	}
+	if (a->reclaim) {
+		status = reclaim_ok_locked(st, cl);
+		if (status)
+			goto out;
 	}
 	/* §18.10.3: with sessions the seqids and the lock_owner4 clientid
 	 * are not used; the client is the session's. */
@@ -1928,7 +2487,8 @@ nfsstat4 state_lock(struct compound *c, const struct state_lock_args *a, uint64_
 	/* Conflicts with other NFS owners are found in the bookkeeping, so
 	 * LOCK4denied can name them; the host then sees only local ones. */
 	if (nfs_conflict(os->os_file, ls, type, a->start, a->end, denied)) {
-		status = NFS4ERR_DENIED;
+		/* §15.1.9.3: a reclaim conflicting with what others hold */
+		status = a->reclaim ? NFS4ERR_RECLAIM_CONFLICT : NFS4ERR_DENIED;
 		goto out;
 	}
 	if (!ls) {
@@ -1943,6 +2503,8 @@ nfsstat4 state_lock(struct compound *c, const struct state_lock_args *a, uint64_
 		created = true;
 	}
 	status = lock_state_apply(ls, type, a->start, a->end, denied);
+	if (status == NFS4ERR_DENIED && a->reclaim)
+		status = NFS4ERR_RECLAIM_CONFLICT; /* a local process took it */
 	if (status) {
 		/* §18.10.3: a refused LOCK leaves no new lock stateid */
 		if (created)
@@ -2079,8 +2641,9 @@ void state_laundromat(struct state_table *st, uint64_t now)
 	pthread_rwlock_unlock(&st->lock);
 	for (cl = dead; cl; cl = next) {
 		next = cl->cl_idnext;
-		client_put(cl);
+		client_drop(st, cl); /* §8.4.3: an expired client cannot reclaim */
 	}
+	grace_tick(st);
 }
 
 static void *laundromat_main(void *arg)
@@ -2171,8 +2734,19 @@ void state_table_free(struct state_table *st)
 		}
 	}
 	pthread_rwlock_unlock(&st->lock);
+	/* The records stay: after a restart their clients may reclaim. */
+	if (st->rec_dirfd >= 0)
+		close(st->rec_dirfd);
+	for (uint32_t i = 0; i < st->rec_nold; i++)
+		free(st->rec_old[i]);
+	free(st->rec_old);
+	for (uint32_t i = 0; i < st->nprev; i++)
+		free(st->prev[i].owner);
+	free(st->prev);
 	pthread_rwlock_destroy(&st->lock);
 	pthread_cond_destroy(&st->lm_cond);
 	pthread_mutex_destroy(&st->lm_lock);
+	pthread_mutex_destroy(&st->rec_lock);
+	pthread_mutex_destroy(&st->gr_lock);
 	free(st);
 }

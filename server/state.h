@@ -34,8 +34,14 @@
  *
  * Lock order (never take a lock to the left while holding one to the right):
  *
- *	state_table.lock (rwlock)  ->  client.cl_lock (mutex)
+ *	rec_lock (mutex)  ->  state_table.lock (rwlock)  ->  client.cl_lock (mutex)
+ *	    ->  gr_lock (mutex)
  *
+ *   rec_lock serialises the stable-storage files (client records, their
+ *   directory) and the end of the grace period; it is taken with no other
+ *   lock held, and only the record writer then takes a cl_lock under it.
+ *   gr_lock is a leaf guarding the in-memory grace state (whether grace is
+ *   on, its end, which previous clients are done).
  *   state_table.lock guards the hashes (clients by id and by owner, sessions,
  *   files), client and session lifetime transitions (hash/unhash), the
  *   per-file lists of opens, and session connection bindings' existence.
@@ -113,8 +119,9 @@ enum stid_type {
 /* --- lifecycle ---------------------------------------------------------- */
 
 /* A new, empty table for srv (borrowed; it must outlive the table).  The
- * boot epoch is the low 32 bits of srv->boot_time.  NULL on allocation
- * failure.  lease_time 0 means STATE_DEFAULT_LEASE. */
+ * boot epoch is the low 32 bits of srv->boot_time (state_recovery_init()
+ * may move it on).  No stable storage until state_recovery_init().  NULL on
+ * allocation failure.  lease_time 0 means STATE_DEFAULT_LEASE. */
 struct state_table *state_table_new(struct srv *srv, uint32_t lease_time);
 /* Stop the laundromat, drop every client and free the table.  No compound
  * may be running. */
@@ -142,11 +149,46 @@ void state_stop_laundromat(struct state_table *st);
 /* The transport closed connection conn_id: unbind it from every session. */
 void state_conn_closed(struct state_table *st, uint64_t conn_id);
 
-/* Whether the server is in its grace period (RFC 8881 §8.4.2).  There is no
- * reclaim yet, so this is always false; OPEN will consult it later, and
- * state_lock()/state_lockt() already do (reclaims are accepted only in
- * grace, other locks only outside it). */
-bool state_in_grace(const struct state_table *st);
+/* --- stable client records and the grace period (RFC 8881 §8.4.2, §8.4.3) -
+ *
+ * With a state directory, every client that gets state (its first OPEN,
+ * reclaim or not) has a record there, DIR/clients/<client ID in hex>,
+ * holding its co_ownerid; it is written atomically (temporary file, fsync,
+ * rename, fsync of the directory) before the OPEN is answered, and removed
+ * when the client is destroyed, replaced or expires.  Shutting down keeps
+ * the records.  At start-up the records of earlier instances name the
+ * clients that may reclaim: if there are any, the server is in its grace
+ * period for grace_time seconds, or until each of them has sent
+ * RECLAIM_COMPLETE or been destroyed, replaced or expired.  When grace
+ * ends the earlier instances' records are removed first, then new state is
+ * allowed.  A crash during grace keeps them, so a client that had no time
+ * to reclaim still may after the next start (§8.4.3).
+ */
+
+/*
+ * Open (creating it if needed) the state directory dir and its clients/
+ * subdirectory, lock it against other instances, choose a boot epoch later
+ * than any earlier instance's (so their client IDs, sessions and stateids
+ * are never taken for ours), load the earlier records and start the grace
+ * period if there are any.  grace_time 0 means the lease time.  Call once,
+ * before any client exists and before state_start_laundromat(); the clock
+ * must be set already.  0 or -errno (-EBUSY: another lnfsd holds the
+ * directory); on error the table works without stable storage: no records,
+ * no grace.
+ */
+int state_recovery_init(struct state_table *st, const char *dir, uint32_t grace_time);
+
+/* Whether the server is in its grace period (RFC 8881 §8.4.2): reclaims are
+ * accepted (state_reclaim_open(), LOCK with reclaim), new opens and locks
+ * get NFS4ERR_GRACE, and so do READ/WRITE/SETATTR with a special stateid
+ * (a share reservation may still be reclaimed).  Ends the grace period
+ * first if its time is up or every previous client is done, so call it
+ * with no state lock held.  st may be NULL (false). */
+bool state_in_grace(struct state_table *st);
+
+/* Number of clients of earlier instances that may still reclaim (0 outside
+ * grace), for tests and logs. */
+unsigned state_reclaim_pending(struct state_table *st);
 
 /* Number of hashed client records (confirmed or not), for tests and stats. */
 unsigned state_client_count(struct state_table *st);
@@ -186,7 +228,8 @@ uint64_t client_id(const struct client *cl);
 /* --- stateids and opens --------------------------------------------------- */
 
 /*
- * Record an OPEN by c->client's open owner `owner` (the owner opaque of
+ * Record an OPEN (not a reclaim: NFS4ERR_GRACE during grace) by c->client's
+ * open owner `owner` (the owner opaque of
  * open_owner4, borrowed) of file (dev, ino) with OPEN4_SHARE_ACCESS_* /
  * OPEN4_SHARE_DENY_* (delegation want bits are ignored).
  *
@@ -204,10 +247,25 @@ nfsstat4 state_open_file(struct compound *c, const struct xdr_view *owner, uint6
 			 uint64_t ino, uint32_t share_access, uint32_t share_deny, int fd,
 			 struct stateid4 *out);
 /*
+ * OPEN with CLAIM_PREVIOUS (RFC 8881 §9.11, §18.16.3): as state_open_file(),
+ * re-establishing an open c->client held before the restart, with a new
+ * stateid.  NFS4ERR_NO_GRACE outside grace, for a client that has no record
+ * of an earlier instance, or after its RECLAIM_COMPLETE (§18.51.3); a share
+ * conflict with what others reclaimed is NFS4ERR_RECLAIM_CONFLICT.
+ * state_reclaim_allowed() makes the same check without opening anything,
+ * so the handler can answer before touching the file.
+ */
+nfsstat4 state_reclaim_open(struct compound *c, const struct xdr_view *owner, uint64_t dev,
+			    uint64_t ino, uint32_t share_access, uint32_t share_deny, int fd,
+			    struct stateid4 *out);
+nfsstat4 state_reclaim_allowed(struct compound *c);
+/*
  * Check stateid `sid` for a READ (write false) or WRITE/SETATTR of size
  * (write true) of file (dev, ino) (RFC 8881 §8.2.2-8.2.5, §9.1.4).
- *  - anonymous and READ-bypass stateids: NFS4ERR_LOCKED if an open denies
- *    the access, else NFS4_OK with *fd_out = -1 and *ref_out = NULL;
+ *  - anonymous and READ-bypass stateids: NFS4ERR_GRACE during grace
+ *    (§8.4.2: a denying open may still be reclaimed), NFS4ERR_LOCKED if an
+ *    open denies the access, else NFS4_OK with *fd_out = -1 and
+ *    *ref_out = NULL;
  *  - the current stateid (seqid 1, other zero) is taken from c;
  *  - a lock stateid stands for the open it was created from (§8.2.1):
  *    everything below applies to that open;
@@ -246,7 +304,9 @@ struct state_lock_args {
 };
 
 /*
- * LOCK on file (dev, ino).  With new_lock_owner the lock owner's lock state
+ * LOCK on file (dev, ino).  A reclaim (RFC 8881 §8.4.2) is allowed as for
+ * state_reclaim_open(), and a conflict is then NFS4ERR_RECLAIM_CONFLICT;
+ * anything else during grace is NFS4ERR_GRACE.  With new_lock_owner the lock owner's lock state
  * for the file is found or created from the open stateid; otherwise sid is
  * the lock stateid.  A new lock state takes over *fd (a descriptor of the
  * file open for reading and/or writing, which must be given with

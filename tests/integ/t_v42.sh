@@ -10,6 +10,6 @@ trap 'rm -rf "$ro"' EXIT
 mkdir "$ro/exp" || exit 99
 printf hello > "$ro/exp/ro"
 printf '%s 127.0.0.1(ro,insecure)\n' "$ro/exp" > "$ro/exports"
-printf '[lnfsd]\nexports = %s\n' "$ro/exports" > "$ro/conf"
+printf '[lnfsd]\nexports = %s\nstate-dir = %s\n' "$ro/exports" "$ro/state" > "$ro/conf"
 LNFSD_ARGS="${LNFSD_ARGS:-} -c $ro/conf" LNFS_V42_RO="$ro/exp" \
 	"${srcdir:-.}/tests/integ/run.sh" "$(pwd)/tests/integ/t_v42" "$@"

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * test_state.c - client IDs, sessions, the slot reply cache, stateids, share
- * reservations and leases, driven through the op handlers with hand-encoded
- * arguments and a fake clock.  The hooks state.h expects from the rest of
+ * reservations, leases, byte-range locks, and the stable client records
+ * with the grace period after a restart (a temporary state directory; a
+ * "restart" frees the table and makes a new one on the same directory),
+ * driven through the op handlers with hand-encoded arguments and a fake
+ * clock.  The hooks state.h expects from the rest of
  * the server (domain name, current file key, stateid codec) are faked here.
  */
 #include <errno.h>
@@ -18,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <dirent.h>
 
 #include "server/compound.h"
 #include "server/lock_range.h"
@@ -1321,17 +1325,18 @@ static void dec_denied(struct xdr_out *r, struct lk_denied *d)
 	assert_int_equal(xdr_in_left(&in), 0);
 }
 
-/* LOCK; owner non-NULL: open_to_lock_owner4 with open stateid sid. */
-static nfsstat4 lk_lock(struct env *e, uint32_t type, uint64_t off, uint64_t len,
-			const struct stateid4 *sid, const char *owner, struct stateid4 *out,
-			struct lk_denied *d)
+/* LOCK (reclaim or not); owner non-NULL: open_to_lock_owner4 with open
+ * stateid sid. */
+static nfsstat4 lk_lock_rc(struct env *e, uint32_t type, bool reclaim, uint64_t off, uint64_t len,
+			   const struct stateid4 *sid, const char *owner, struct stateid4 *out,
+			   struct lk_denied *d)
 {
 	struct xdr_out a, r;
 	nfsstat4 st;
 
 	xdr_out_init(&a, 4096);
 	xdr_put_u32(&a, type);
-	xdr_put_bool(&a, false);
+	xdr_put_bool(&a, reclaim);
 	xdr_put_u64(&a, off);
 	xdr_put_u64(&a, len);
 	xdr_put_bool(&a, owner != NULL);
@@ -1360,6 +1365,13 @@ static nfsstat4 lk_lock(struct env *e, uint32_t type, uint64_t off, uint64_t len
 	}
 	xdr_out_release(&r);
 	return st;
+}
+
+static nfsstat4 lk_lock(struct env *e, uint32_t type, uint64_t off, uint64_t len,
+			const struct stateid4 *sid, const char *owner, struct stateid4 *out,
+			struct lk_denied *d)
+{
+	return lk_lock_rc(e, type, false, off, len, sid, owner, out, d);
 }
 
 static nfsstat4 lk_lockt(struct env *e, uint32_t type, uint64_t off, uint64_t len,
@@ -1680,6 +1692,372 @@ static void test_lock_lease_expiry(void **state)
 	lk_file_free(&f);
 }
 
+/* --- stable client records and the grace period (RFC 8881 §8.4) ----------- */
+
+struct rec_dir {
+	char path[64];
+	char clients[80];
+};
+
+static void rec_dir_new(struct rec_dir *d)
+{
+	snprintf(d->path, sizeof(d->path), "/tmp/lnfsd-test-rec-XXXXXX");
+	assert_non_null(mkdtemp(d->path));
+	snprintf(d->clients, sizeof(d->clients), "%s/clients", d->path);
+}
+
+/* Record files (16 hex digits) in DIR/clients. */
+static int rec_count(const struct rec_dir *d)
+{
+	struct dirent *de;
+	DIR *dir = opendir(d->clients);
+	int n = 0;
+
+	assert_non_null(dir);
+	while ((de = readdir(dir)) != NULL)
+		if (strlen(de->d_name) == 16 && strspn(de->d_name, "0123456789abcdef") == 16)
+			n++;
+	closedir(dir);
+	return n;
+}
+
+static void rec_dir_free(struct rec_dir *d)
+{
+	struct dirent *de;
+	DIR *dir = opendir(d->clients);
+
+	if (dir) {
+		while ((de = readdir(dir)) != NULL)
+			if (de->d_name[0] != '.' || (de->d_name[1] && de->d_name[1] != '.' &&
+						     strcmp(de->d_name, "..") != 0))
+				unlinkat(dirfd(dir), de->d_name, 0);
+		closedir(dir);
+		rmdir(d->clients);
+	}
+	rmdir(d->path);
+}
+
+/* The server stops (records stay) and starts again on the same directory,
+ * with the same boot time: the epoch must move on anyway. */
+static void restart(struct env *e, const struct rec_dir *d, uint32_t grace)
+{
+	begin(e);
+	e->have_fh = false;
+	state_table_free(e->srv.state);
+	e->srv.state = state_table_new(&e->srv, 90);
+	assert_non_null(e->srv.state);
+	state_set_clock(e->srv.state, fake_clock, e);
+	assert_int_equal(state_recovery_init(e->srv.state, d->path, grace), 0);
+}
+
+/* A confirmed client with a session, in a compound after SEQUENCE (slot 0,
+ * seqid 1). */
+static uint64_t client_in(struct env *e, const char *owner, uint8_t sid[16])
+{
+	uint64_t id = new_client(e, owner, sid);
+
+	begin(e);
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	return id;
+}
+
+static nfsstat4 reclaim_complete(struct env *e)
+{
+	struct xdr_out a, r;
+	nfsstat4 st;
+
+	xdr_out_init(&a, 8);
+	xdr_put_bool(&a, false);
+	st = run(e, nfs4_op_reclaim_complete, &a, &r);
+	xdr_out_release(&r);
+	return st;
+}
+
+static nfsstat4 reclaim_file(struct env *e, const char *owner, uint64_t ino, uint32_t access,
+			     uint32_t deny, struct stateid4 *out)
+{
+	struct xdr_view v = { (const uint8_t *)owner, (uint32_t)strlen(owner) };
+
+	return state_reclaim_open(&e->c, &v, 1, ino, access, deny, -1, out);
+}
+
+/* Records: none without state, one per client with state, gone when the
+ * client is destroyed or expires; a client back after expiry gets a new
+ * one.  One instance per directory. */
+static void test_records(void **state)
+{
+	struct env *e = *state;
+	struct rec_dir d;
+	struct stateid4 sa, sb;
+	uint8_t ida[16], idb[16];
+	uint64_t idb_c;
+	struct state_table *other;
+
+	rec_dir_new(&d);
+	assert_int_equal(state_recovery_init(e->srv.state, d.path, 0), 0);
+	assert_false(state_in_grace(e->srv.state)); /* nothing recorded: no grace */
+	assert_int_equal(state_reclaim_pending(e->srv.state), 0);
+	other = state_table_new(&e->srv, 90);
+	assert_int_equal(state_recovery_init(other, d.path, 0), -EBUSY);
+	state_table_free(other);
+
+	new_client(e, "a", ida);
+	assert_int_equal(rec_count(&d), 0); /* no state yet */
+	begin(e);
+	assert_int_equal(sequence(e, ida, 1, 0, false), NFS4_OK);
+	assert_int_equal(open_file(e, "oo", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &sa), NFS4_OK);
+	assert_int_equal(rec_count(&d), 1);
+	assert_int_equal(open_file(e, "oo", 6, OPEN4_SHARE_ACCESS_READ, 0, -1, &sa), NFS4_OK);
+	assert_int_equal(rec_count(&d), 1);
+
+	idb_c = new_client(e, "b", idb);
+	begin(e);
+	assert_int_equal(sequence(e, idb, 1, 0, false), NFS4_OK);
+	assert_int_equal(open_file(e, "ob", 7, OPEN4_SHARE_ACCESS_READ, 0, -1, &sb), NFS4_OK);
+	assert_int_equal(rec_count(&d), 2);
+	/* b goes away properly: DESTROY_CLIENTID removes its record */
+	e->have_fh = true;
+	e->fh_dev = 1;
+	e->fh_ino = 7;
+	assert_int_equal(close_sid(e, &sb, NULL), NFS4_OK);
+	begin(e);
+	assert_int_equal(sid_op(e, nfs4_op_destroy_session, idb), NFS4_OK);
+	assert_int_equal(destroy_clientid(e, idb_c), NFS4_OK);
+	assert_int_equal(rec_count(&d), 1);
+
+	/* a goes silent: expiry removes its record (§8.4.3) */
+	e->now += 91;
+	state_laundromat(e->srv.state, e->now);
+	assert_int_equal(state_client_count(e->srv.state), 0);
+	assert_int_equal(rec_count(&d), 0);
+	/* back after expiry: a clean new record */
+	new_client(e, "a", ida);
+	begin(e);
+	assert_int_equal(sequence(e, ida, 1, 0, false), NFS4_OK);
+	assert_int_equal(open_file(e, "oo", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &sa), NFS4_OK);
+	assert_int_equal(rec_count(&d), 1);
+
+	/* a restart keeps it, and so a's owner may reclaim */
+	restart(e, &d, 30);
+	assert_true(state_in_grace(e->srv.state));
+	assert_int_equal(state_reclaim_pending(e->srv.state), 1);
+	rec_dir_free(&d);
+}
+
+/* Reclaims during grace; everything else waits; RECLAIM_COMPLETE; the end
+ * by time; earlier records purged then. */
+static void test_grace_reclaim(void **state)
+{
+	struct env *e = *state;
+	struct lk_client a, b, c;
+	struct lk_file f;
+	struct rec_dir d;
+	struct stateid4 oa, la, ob, oc, anon = { 0 };
+	struct exid x;
+	uint8_t old_sid[16];
+	uint64_t old_id;
+	int iofd;
+
+	rec_dir_new(&d);
+	lk_file_new(&f);
+	assert_int_equal(state_recovery_init(e->srv.state, d.path, 60), 0);
+	/* instance 1: a opens and write-locks f, b opens another file */
+	lk_two_clients(e, &a, &b);
+	memcpy(old_sid, a.sid, 16);
+	old_id = a.id;
+	lk_open(e, &a, &f, "open-a", OPEN4_SHARE_ACCESS_BOTH, -1, &oa);
+	assert_int_equal(lk_lock(e, WRITE_LT, 0, 100, &oa, "lock-a", &la, NULL), NFS4_OK);
+	lk_as(e, &b, &f);
+	assert_int_equal(open_file(e, "open-b", 9, OPEN4_SHARE_ACCESS_READ,
+				   OPEN4_SHARE_DENY_WRITE, -1, &ob),
+			 NFS4_OK);
+	assert_int_equal(rec_count(&d), 2);
+
+	/* instance 2 (same boot time): old ids are stale, grace is on */
+	restart(e, &d, 60);
+	assert_true(state_in_grace(e->srv.state));
+	assert_int_equal(state_reclaim_pending(e->srv.state), 2);
+	begin(e);
+	assert_int_equal(sequence(e, old_sid, 2, 0, false), NFS4ERR_BADSESSION);
+	assert_int_equal(create_session(e, old_id, 2, old_sid), NFS4ERR_STALE_CLIENTID);
+	assert_int_equal(exchange_id(e, "fresh", 1, 0, &x), NFS4_OK);
+	assert_int_equal((uint32_t)(x.clientid >> 32), EPOCH + 1);
+
+	/* c never had state: no reclaim, no new opens */
+	memset(&c, 0, sizeof(c));
+	c.id = new_client(e, "client-c", c.sid);
+	lk_as(e, &c, &f);
+	assert_int_equal(open_file(e, "open-c", 11, OPEN4_SHARE_ACCESS_READ, 0, -1, &oc),
+			 NFS4ERR_GRACE);
+	assert_int_equal(reclaim_file(e, "open-c", 11, OPEN4_SHARE_ACCESS_READ, 0, &oc),
+			 NFS4ERR_NO_GRACE);
+	assert_int_equal(state_reclaim_allowed(&e->c), NFS4ERR_NO_GRACE);
+	/* special stateids wait too (a denying open may be reclaimed) */
+	assert_int_equal(io(e, &anon, 9, false, &iofd), NFS4ERR_GRACE);
+
+	/* a comes back under the same owner and reclaims its open and lock */
+	memset(&a, 0, sizeof(a));
+	a.id = new_client(e, "client-a", a.sid);
+	assert_true(a.id != old_id);
+	lk_as(e, &a, &f);
+	assert_int_equal(state_reclaim_allowed(&e->c), NFS4_OK);
+	assert_int_equal(open_file(e, "open-a", f.ino, OPEN4_SHARE_ACCESS_BOTH, 0, -1, &oa),
+			 NFS4ERR_GRACE);
+	{
+		struct xdr_view v = { (const uint8_t *)"open-a", 6 };
+
+		assert_int_equal(state_reclaim_open(&e->c, &v, f.dev, f.ino,
+						    OPEN4_SHARE_ACCESS_BOTH, 0, -1, &oa),
+				 NFS4_OK);
+	}
+	assert_int_equal(oa.seqid, 1);
+	assert_int_equal(lk_lock(e, WRITE_LT, 200, 10, &oa, "lock-a", NULL, NULL), NFS4ERR_GRACE);
+	assert_int_equal(lk_lockt(e, WRITE_LT, 0, 10, "lock-x", NULL), NFS4ERR_GRACE);
+	assert_int_equal(lk_lock_rc(e, WRITE_LT, true, 0, 100, &oa, "lock-a", &la, NULL), NFS4_OK);
+	struct flock fl;
+
+	assert_int_equal(host_probe(&f, F_RDLCK, 50, 1, &fl), F_WRLCK); /* real again */
+	/* another open owner of a reclaims a read-write open of ino 9 */
+	assert_int_equal(reclaim_file(e, "open-a2", 9, OPEN4_SHARE_ACCESS_BOTH, 0, &oc), NFS4_OK);
+	assert_int_equal(rec_count(&d), 3); /* a's new record beside the two old ones */
+
+	/* a is done; b is not back yet: still grace for c */
+	lk_as(e, &a, &f);
+	assert_int_equal(reclaim_complete(e), NFS4_OK);
+	assert_int_equal(state_reclaim_pending(e->srv.state), 1);
+	assert_int_equal(reclaim_file(e, "open-a", 13, OPEN4_SHARE_ACCESS_READ, 0, &oc),
+			 NFS4ERR_NO_GRACE);
+	assert_int_equal(lk_lock_rc(e, WRITE_LT, true, 300, 1, &la, NULL, NULL, NULL),
+			 NFS4ERR_NO_GRACE);
+	lk_as(e, &c, &f);
+	assert_int_equal(open_file(e, "open-c", 11, OPEN4_SHARE_ACCESS_READ, 0, -1, &oc),
+			 NFS4ERR_GRACE);
+
+	/* b's reclaim of a deny-write open conflicts with a's reclaimed write
+	 * access to ino 9 */
+	memset(&b, 0, sizeof(b));
+	b.id = new_client(e, "client-b", b.sid);
+	lk_as(e, &b, &f);
+	assert_int_equal(reclaim_file(e, "open-b", 9, OPEN4_SHARE_ACCESS_READ,
+				      OPEN4_SHARE_DENY_WRITE, &ob),
+			 NFS4ERR_RECLAIM_CONFLICT);
+
+	/* the grace time runs out: reclaims NO_GRACE, new opens fine, and the
+	 * earlier instance's records are gone */
+	e->now += 60;
+	assert_false(state_in_grace(e->srv.state));
+	assert_int_equal(reclaim_file(e, "open-b", 15, OPEN4_SHARE_ACCESS_READ, 0, &ob),
+			 NFS4ERR_NO_GRACE);
+	assert_int_equal(open_file(e, "open-b", 15, OPEN4_SHARE_ACCESS_READ, 0, -1, &ob), NFS4_OK);
+	assert_int_equal(rec_count(&d), 2); /* a's and b's of this instance */
+	assert_int_equal(io(e, &anon, 16, false, &iofd), NFS4_OK);
+	lk_as(e, &a, &f);
+	assert_int_equal(lk_lock(e, WRITE_LT, 200, 10, &la, NULL, NULL, NULL), NFS4_OK);
+	begin(e);
+	lk_file_free(&f);
+	rec_dir_free(&d);
+}
+
+/* Grace ends as soon as every previous client is done: RECLAIM_COMPLETE,
+ * or expiry of the one that came back without reclaiming.  A restart with
+ * no records has no grace at all. */
+static void test_grace_early_end(void **state)
+{
+	struct env *e = *state;
+	struct rec_dir d;
+	struct stateid4 s;
+	uint8_t sa[16], sb[16], sc[16];
+	uint64_t ida, idb;
+
+	rec_dir_new(&d);
+	assert_int_equal(state_recovery_init(e->srv.state, d.path, 300), 0);
+	client_in(e, "a", sa);
+	assert_int_equal(open_file(e, "oa", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4_OK);
+	client_in(e, "b", sb);
+	assert_int_equal(open_file(e, "ob", 6, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4_OK);
+	client_in(e, "c", sc);
+	assert_int_equal(open_file(e, "oc", 7, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4_OK);
+
+	/* by RECLAIM_COMPLETE: no waiting for the grace time */
+	restart(e, &d, 300);
+	assert_int_equal(state_reclaim_pending(e->srv.state), 3);
+	client_in(e, "a", sa);
+	assert_int_equal(reclaim_complete(e), NFS4_OK);
+	client_in(e, "b", sb);
+	assert_int_equal(reclaim_complete(e), NFS4_OK);
+	client_in(e, "c", sc);
+	assert_true(state_in_grace(e->srv.state));
+	assert_int_equal(open_file(e, "oc", 7, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4ERR_GRACE);
+	assert_int_equal(reclaim_complete(e), NFS4_OK);
+	assert_false(state_in_grace(e->srv.state));
+	assert_int_equal(open_file(e, "oc", 7, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4_OK);
+	assert_int_equal(rec_count(&d), 1); /* c's; a and b hold no state now */
+
+	/* by expiry: b comes back, does not reclaim and goes silent */
+	ida = client_in(e, "a", sa);
+	assert_int_equal(open_file(e, "oa", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4_OK);
+	idb = client_in(e, "b", sb);
+	assert_int_equal(open_file(e, "ob", 6, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4_OK);
+	restart(e, &d, 300); /* a, b, c */
+	assert_int_equal(state_reclaim_pending(e->srv.state), 3);
+	client_in(e, "a", sa);
+	assert_int_equal(reclaim_complete(e), NFS4_OK);
+	client_in(e, "c", sc);
+	assert_int_equal(reclaim_complete(e), NFS4_OK);
+	client_in(e, "b", sb);
+	begin(e);
+	e->now += 60;
+	assert_int_equal(sequence(e, sa, 2, 0, false), NFS4_OK);
+	begin(e);
+	assert_int_equal(sequence(e, sc, 2, 0, false), NFS4_OK);
+	begin(e);
+	e->now += 31;
+	state_laundromat(e->srv.state, e->now);
+	assert_int_equal(state_client_count(e->srv.state), 2);
+	assert_false(state_in_grace(e->srv.state));
+
+	/* nobody holds state at the next start: no grace */
+	(void)ida;
+	(void)idb;
+	restart(e, &d, 300);
+	assert_int_equal(rec_count(&d), 0);
+	assert_false(state_in_grace(e->srv.state));
+	client_in(e, "n", sa);
+	assert_int_equal(open_file(e, "on", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4_OK);
+	rec_dir_free(&d);
+}
+
+/* A crash during grace keeps the earlier records: a client that has not
+ * reclaimed yet still may after the next start (§8.4.3). */
+static void test_grace_crash_during_grace(void **state)
+{
+	struct env *e = *state;
+	struct rec_dir d;
+	struct stateid4 s;
+	uint8_t sa[16], sb[16];
+
+	rec_dir_new(&d);
+	assert_int_equal(state_recovery_init(e->srv.state, d.path, 30), 0);
+	client_in(e, "a", sa);
+	assert_int_equal(open_file(e, "oa", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4_OK);
+	client_in(e, "b", sb);
+	assert_int_equal(open_file(e, "ob", 6, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4_OK);
+	restart(e, &d, 30);
+	client_in(e, "a", sa);
+	assert_int_equal(reclaim_file(e, "oa", 5, OPEN4_SHARE_ACCESS_READ, 0, &s), NFS4_OK);
+	assert_int_equal(rec_count(&d), 3);
+	restart(e, &d, 30); /* "crash": b never came */
+	assert_int_equal(state_reclaim_pending(e->srv.state), 2);
+	client_in(e, "b", sb);
+	assert_int_equal(reclaim_file(e, "ob", 6, OPEN4_SHARE_ACCESS_READ, 0, &s), NFS4_OK);
+	client_in(e, "a", sa);
+	assert_int_equal(reclaim_file(e, "oa", 5, OPEN4_SHARE_ACCESS_READ, 0, &s), NFS4_OK);
+	e->now += 30;
+	assert_false(state_in_grace(e->srv.state));
+	assert_int_equal(rec_count(&d), 2);
+	rec_dir_free(&d);
+}
+
 /* --- threads ------------------------------------------------------------- */
 
 struct worker {
@@ -1778,6 +2156,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lock_upgrade_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_locks_held, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_lease_expiry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grace_reclaim, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grace_early_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_grace_crash_during_grace, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
