@@ -62,8 +62,8 @@ if [ $QUICK = 0 ]; then
     "$ROOT/tests/vm/run.sh" "$ROOT/build/server/lnfsd"
     rc=$?
     case $rc in
-        0) PASS=$((PASS + 3)); echo "PASS: kernel client (label checks, listing/checksums, source build + fsx)" ;;
-        77) SKIP=$((SKIP + 3)); echo "SKIP: kernel client (see the reason above)" ;;
+        0) PASS=$((PASS + 5)); echo "PASS: kernel client (labels, listing/checksums, source build + fsx, locks, crash/reclaim)" ;;
+        77) SKIP=$((SKIP + 5)); echo "SKIP: kernel client (see the reason above)" ;;
         *) FAIL=$((FAIL + 1)); FAILED+=("kernel client"); echo "FAIL: kernel client (rc=$rc)" ;;
     esac
 fi
