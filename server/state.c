@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "server/cred.h"
 #include "server/lock_range.h"
 #include "server/log.h"
 #include "server/srv.h"
@@ -456,6 +457,10 @@ static int put_file(int dirfd, const char *name, const void *data, size_t len)
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -errno;
+	/* the group would be the caller's (only the fsuid is raised); mode
+	 * 0600 in a 0700 directory, so a failure here is harmless */
+	if (fchown(fd, geteuid(), getegid()) < 0)
+		log_debug("%s: fchown: %s", tmp, strerror(errno));
 	r = write_all(fd, data, len);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
@@ -484,12 +489,15 @@ static void rec_name(uint64_t clientid, char buf[REC_NAME_LEN + 1])
 static void client_record(struct state_table *st, struct client *cl)
 {
 	char name[REC_NAME_LEN + 1];
+	uint32_t fsuid;
 	uint8_t *buf;
 	bool dead;
 	int r;
 
 	if (st->rec_dirfd < 0 || atomic_load(&cl->cl_recorded))
 		return;
+	/* OPEN runs as the caller (cred.h); the state directory is ours */
+	fsuid = cred_raise();
 	pthread_mutex_lock(&st->rec_lock);
 	pthread_mutex_lock(&cl->cl_lock);
 	dead = cl->cl_dead;
@@ -517,6 +525,7 @@ static void client_record(struct state_table *st, struct client *cl)
 	}
 out:
 	pthread_mutex_unlock(&st->rec_lock);
+	cred_lower(fsuid);
 }
 
 /* prev[idx] is done: it may no longer reclaim, and grace need not wait
@@ -540,6 +549,7 @@ static void prev_done(struct state_table *st, int idx)
 static void client_forget(struct state_table *st, struct client *cl)
 {
 	char name[REC_NAME_LEN + 1];
+	uint32_t fsuid;
 
 	if (cl->cl_prev >= 0 && cl->cl_confirmed)
 		prev_done(st, cl->cl_prev);
@@ -547,6 +557,7 @@ static void client_forget(struct state_table *st, struct client *cl)
 		return;
 	/* Always under rec_lock: a writer that saw the client alive may
 	 * still be writing. */
+	fsuid = cred_raise();
 	pthread_mutex_lock(&st->rec_lock);
 	if (atomic_load(&cl->cl_recorded)) {
 		rec_name(cl->cl_clientid, name);
@@ -558,6 +569,7 @@ static void client_forget(struct state_table *st, struct client *cl)
 		atomic_store(&cl->cl_recorded, false);
 	}
 	pthread_mutex_unlock(&st->rec_lock);
+	cred_lower(fsuid);
 }
 
 static int prev_find(const struct state_table *st, const uint8_t *owner, uint32_t len)
@@ -587,7 +599,7 @@ static bool grace_active(struct state_table *st)
  */
 static void grace_tick(struct state_table *st)
 {
-	uint32_t left;
+	uint32_t left, fsuid;
 	bool end;
 
 	pthread_mutex_lock(&st->gr_lock);
@@ -595,6 +607,7 @@ static void grace_tick(struct state_table *st)
 	pthread_mutex_unlock(&st->gr_lock);
 	if (!end)
 		return;
+	fsuid = cred_raise(); /* perhaps in an OPEN running as its caller */
 	pthread_mutex_lock(&st->rec_lock);
 	pthread_mutex_lock(&st->gr_lock);
 	end = st->gr_active; /* not ended by another thread meanwhile */
@@ -625,6 +638,7 @@ static void grace_tick(struct state_table *st)
 					    "reclaimed or gone");
 	}
 	pthread_mutex_unlock(&st->rec_lock);
+	cred_lower(fsuid);
 }
 
 bool state_in_grace(struct state_table *st)

@@ -2,10 +2,12 @@
 /*
  * state.h - NFSv4.1 client records, sessions (slot tables and the reply
  * cache), stateids, share reservations and leases (RFC 8881 §2.4, §2.10,
- * §8, §9).  The table hangs off struct srv.state; there is no other global
- * state.  This module knows nothing about sockets or the filesystem: it
- * keeps the descriptors the OPEN handler gives it and hands them back to
- * READ/WRITE, and it learns about connections only through their ids.
+ * §8, §9), and the stable client records and grace period of §8.4.  The
+ * table hangs off struct srv.state; there is no other global state.  This
+ * module knows nothing about sockets, and of the filesystem only its own
+ * record files: it keeps the descriptors the OPEN handler gives it and
+ * hands them back to READ/WRITE, and it learns about connections only
+ * through their ids.
  *
  * Objects and references
  *   struct client   one client record (confirmed or not), hashed by client
@@ -358,7 +360,9 @@ void srv_client_domain_name(struct srv *s, const struct compound *c, char *buf, 
  * and OPEN_DOWNGRADE file checks; NFS4ERR_NOFILEHANDLE without one, or the
  * status resolving it produced (NFS4ERR_STALE ...). */
 nfsstat4 srv_cur_file_key(struct compound *c, uint64_t *dev, uint64_t *ino);
-/* Also used: nfs4_dec_stateid4() and nfs4_enc_stateid4() from compound.h. */
+/* Also used: nfs4_dec_stateid4() and nfs4_enc_stateid4() from compound.h,
+ * and cred_raise()/cred_lower() from cred.h around the record files (an
+ * OPEN runs with its caller's filesystem identity). */
 
 /* --- internal: shared between state.c and op_session.c -------------------- */
 

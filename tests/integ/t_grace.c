@@ -47,6 +47,10 @@ static struct {
 	char owner_a[64], owner_b[64];
 } g;
 
+/* Client A runs as an ordinary user: the server writes its record with
+ * its own identity, not the caller's (the state directory is root's). */
+#define USER_A 4242u
+
 /* ---------------------------------------------------------- the server */
 
 static void pick_port(void)
@@ -63,7 +67,8 @@ static void pick_port(void)
 	close(fd);
 }
 
-static struct nfs4_client *try_connect(const char *owner)
+/* A connection; uid/gid 0: the caller's own AUTH_SYS ids. */
+static struct nfs4_client *try_connect(const char *owner, uint32_t uid)
 {
 	struct nfs4_client_opts o;
 	struct nfs4_client *cl;
@@ -72,6 +77,11 @@ static struct nfs4_client *try_connect(const char *owner)
 	o.host = "127.0.0.1";
 	o.port = g.port;
 	o.owner = owner;
+	if (uid) {
+		o.uid = uid;
+		o.gid = uid;
+		o.ngids = 0;
+	}
 	o.timeout_ms = 10000;
 	if (nfs4_client_connect(&o, &cl) < 0)
 		return NULL;
@@ -100,7 +110,7 @@ static void server_start(void)
 		_exit(127);
 	}
 	for (int i = 0; i < 200; i++) {
-		struct nfs4_client *cl = try_connect(NULL);
+		struct nfs4_client *cl = try_connect(NULL, 0);
 
 		if (cl) {
 			int rc = nfs4_null(cl);
@@ -147,9 +157,9 @@ static int record_count(void)
 
 /* ---------------------------------------------------------- NFS helpers */
 
-static struct nfs4_client *client_new(const char *owner, bool reclaim_complete)
+static struct nfs4_client *client_new(const char *owner, uint32_t uid, bool reclaim_complete)
 {
-	struct nfs4_client *cl = try_connect(owner);
+	struct nfs4_client *cl = try_connect(owner, uid);
 	int rc;
 
 	if (!cl)
@@ -256,7 +266,8 @@ static nfsstat4 lock_f(struct nfs4_client *cl, const struct nfs4_fh *fh, bool re
 }
 
 static nfsstat4 unlock_close(struct nfs4_client *cl, const struct nfs4_fh *fh,
-			     const struct nfs4_stateid *lock_sid, const struct nfs4_stateid *open_sid)
+			     const struct nfs4_stateid *lock_sid,
+			     const struct nfs4_stateid *open_sid)
 {
 	struct nfs4_compound c;
 	nfsstat4 st;
@@ -326,7 +337,7 @@ static void test_restart_and_reclaim(void **state)
 	(void)state;
 	/* instance 1: A opens and write-locks f */
 	server_start();
-	a = client_new(g.owner_a, true);
+	a = client_new(g.owner_a, USER_A, true);
 	assert_int_equal(open_f(a, "open-a", NULL, &oa, &fh), NFS4_OK);
 	assert_int_equal(lock_f(a, &fh, false, &oa, &la), NFS4_OK);
 	assert_int_equal(host_probe(), F_WRLCK);
@@ -342,7 +353,7 @@ static void test_restart_and_reclaim(void **state)
 
 	/* instance 2, in grace */
 	server_start();
-	raw = try_connect(NULL);
+	raw = try_connect(NULL, 0);
 	assert_non_null(raw);
 	memset(&seq, 0, sizeof(seq));
 	memcpy(seq.sessionid, old_session, sizeof(old_session));
@@ -364,12 +375,12 @@ static void test_restart_and_reclaim(void **state)
 	nfs4_client_free(raw);
 
 	/* B never held state: its new OPEN waits for the grace period */
-	b = client_new(g.owner_b, true);
+	b = client_new(g.owner_b, 0, true);
 	assert_int_equal(open_f(b, "open-b", NULL, &ob, NULL), NFS4ERR_GRACE);
 	assert_int_equal(open_f(b, "open-b", &fh, &ob, NULL), NFS4ERR_NO_GRACE);
 
 	/* A again, same owner: reclaims its open and its lock */
-	a = client_new(g.owner_a, false);
+	a = client_new(g.owner_a, USER_A, false);
 	assert_true(nfs4_client_clientid(a) != old_clientid);
 	assert_int_equal(reclaim_deleg(a, &fh, "open-a"), NFS4ERR_RECLAIM_BAD);
 	assert_int_equal(open_f(a, "open-a", NULL, &oa, NULL), NFS4ERR_GRACE);
@@ -399,7 +410,7 @@ static void test_restart_and_reclaim(void **state)
 	/* instance 3: nobody to wait for, a new OPEN succeeds at once */
 	server_stop(SIGKILL);
 	server_start();
-	b = client_new(g.owner_b, true);
+	b = client_new(g.owner_b, 0, true);
 	assert_int_equal(open_f(b, "open-b", NULL, &ob, &fhb), NFS4_OK);
 	nfs4_compound_init(&c);
 	nfs4_op_putfh(&c, &fhb);
@@ -433,6 +444,7 @@ static int setup(void **state)
 	fd = open(g.hostfile, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	assert_true(fd >= 0);
 	assert_int_equal(ftruncate(fd, 4096), 0);
+	assert_int_equal(fchmod(fd, 0666), 0);
 	close(fd);
 	pick_port();
 	return 0;

@@ -24,12 +24,16 @@
 #include <dirent.h>
 
 #include "server/compound.h"
+#include "server/cred.h"
 #include "server/lock_range.h"
 #include "server/srv.h"
 #include "server/state.h"
 #include "xdr/xdr.h"
 
 #define EPOCH 0x5eed0001u
+
+struct rec_dir;
+static void rec_dir_free(struct rec_dir *d);
 
 struct env {
 	struct srv srv; /* first: the hooks find the env from c->srv */
@@ -39,6 +43,7 @@ struct env {
 	struct compound c;
 	bool have_fh;
 	uint64_t fh_dev, fh_ino;
+	struct rec_dir *rec; /* a state directory to remove in teardown */
 };
 
 /* --- fakes for the hooks --------------------------------------------------- */
@@ -67,6 +72,16 @@ bool nfs4_dec_stateid4(struct xdr_in *x, struct stateid4 *sid)
 bool nfs4_enc_stateid4(struct xdr_out *x, const struct stateid4 *sid)
 {
 	return xdr_put_u32(x, sid->seqid) && xdr_put_fixed(x, sid->other, NFS4_OTHER_SIZE);
+}
+
+uint32_t cred_raise(void)
+{
+	return 0;
+}
+
+void cred_lower(uint32_t fsuid)
+{
+	(void)fsuid;
 }
 
 static uint32_t get_be32_for_test(const uint8_t *p)
@@ -110,6 +125,8 @@ static int teardown(void **state)
 
 	state_slot_done(&e->c, NULL, 0);
 	state_table_free(e->srv.state);
+	if (e->rec)
+		rec_dir_free(e->rec); /* a test that failed half-way */
 	free(e);
 	return 0;
 }
@@ -1699,11 +1716,12 @@ struct rec_dir {
 	char clients[80];
 };
 
-static void rec_dir_new(struct rec_dir *d)
+static void rec_dir_new(struct env *e, struct rec_dir *d)
 {
 	snprintf(d->path, sizeof(d->path), "/tmp/lnfsd-test-rec-XXXXXX");
 	assert_non_null(mkdtemp(d->path));
 	snprintf(d->clients, sizeof(d->clients), "%s/clients", d->path);
+	e->rec = d;
 }
 
 /* Record files (16 hex digits) in DIR/clients. */
@@ -1728,8 +1746,7 @@ static void rec_dir_free(struct rec_dir *d)
 
 	if (dir) {
 		while ((de = readdir(dir)) != NULL)
-			if (de->d_name[0] != '.' || (de->d_name[1] && de->d_name[1] != '.' &&
-						     strcmp(de->d_name, "..") != 0))
+			if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
 				unlinkat(dirfd(dir), de->d_name, 0);
 		closedir(dir);
 		rmdir(d->clients);
@@ -1793,7 +1810,7 @@ static void test_records(void **state)
 	uint64_t idb_c;
 	struct state_table *other;
 
-	rec_dir_new(&d);
+	rec_dir_new(e, &d);
 	assert_int_equal(state_recovery_init(e->srv.state, d.path, 0), 0);
 	assert_false(state_in_grace(e->srv.state)); /* nothing recorded: no grace */
 	assert_int_equal(state_reclaim_pending(e->srv.state), 0);
@@ -1842,6 +1859,7 @@ static void test_records(void **state)
 	assert_true(state_in_grace(e->srv.state));
 	assert_int_equal(state_reclaim_pending(e->srv.state), 1);
 	rec_dir_free(&d);
+	e->rec = NULL;
 }
 
 /* Reclaims during grace; everything else waits; RECLAIM_COMPLETE; the end
@@ -1858,7 +1876,7 @@ static void test_grace_reclaim(void **state)
 	uint64_t old_id;
 	int iofd;
 
-	rec_dir_new(&d);
+	rec_dir_new(e, &d);
 	lk_file_new(&f);
 	assert_int_equal(state_recovery_init(e->srv.state, d.path, 60), 0);
 	/* instance 1: a opens and write-locks f, b opens another file */
@@ -1956,6 +1974,7 @@ static void test_grace_reclaim(void **state)
 	begin(e);
 	lk_file_free(&f);
 	rec_dir_free(&d);
+	e->rec = NULL;
 }
 
 /* Grace ends as soon as every previous client is done: RECLAIM_COMPLETE,
@@ -1969,7 +1988,7 @@ static void test_grace_early_end(void **state)
 	uint8_t sa[16], sb[16], sc[16];
 	uint64_t ida, idb;
 
-	rec_dir_new(&d);
+	rec_dir_new(e, &d);
 	assert_int_equal(state_recovery_init(e->srv.state, d.path, 300), 0);
 	client_in(e, "a", sa);
 	assert_int_equal(open_file(e, "oa", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4_OK);
@@ -2025,6 +2044,7 @@ static void test_grace_early_end(void **state)
 	client_in(e, "n", sa);
 	assert_int_equal(open_file(e, "on", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4_OK);
 	rec_dir_free(&d);
+	e->rec = NULL;
 }
 
 /* A crash during grace keeps the earlier records: a client that has not
@@ -2036,7 +2056,7 @@ static void test_grace_crash_during_grace(void **state)
 	struct stateid4 s;
 	uint8_t sa[16], sb[16];
 
-	rec_dir_new(&d);
+	rec_dir_new(e, &d);
 	assert_int_equal(state_recovery_init(e->srv.state, d.path, 30), 0);
 	client_in(e, "a", sa);
 	assert_int_equal(open_file(e, "oa", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4_OK);
@@ -2056,6 +2076,7 @@ static void test_grace_crash_during_grace(void **state)
 	assert_false(state_in_grace(e->srv.state));
 	assert_int_equal(rec_count(&d), 2);
 	rec_dir_free(&d);
+	e->rec = NULL;
 }
 
 /* --- threads ------------------------------------------------------------- */
