@@ -16,6 +16,7 @@
 #include "lfs/lfs.h"
 #include "server/attr.h"
 #include "server/compound.h"
+#include "server/cred.h"
 #include "server/export.h"
 #include "server/label.h"
 #include "server/log.h"
@@ -37,6 +38,22 @@ bool label_enabled(const struct compound *c, const struct export *x)
 static struct lfs_fallback *label_fb(const struct compound *c)
 {
 	return c->srv ? c->srv->label_fb : NULL;
+}
+
+int label_forget_begin(const struct compound *c, int dirfd, const char *name)
+{
+	return lfs_forget_begin(label_fb(c), dirfd, name);
+}
+
+void label_forget_end(const struct compound *c, int fd, bool done)
+{
+	uint32_t fsuid;
+
+	if (fd < 0)
+		return;
+	fsuid = cred_raise();
+	lfs_forget_end(label_fb(c), fd, done);
+	cred_lower(fsuid);
 }
 
 static void to_lfs(const struct nfs_label *l, struct lfs_label *o)

@@ -41,6 +41,16 @@ nfsstat4 label_check(const struct compound *c, const struct export *x, const str
 nfsstat4 label_set(const struct compound *c, const struct export *x, int fd,
 		   const struct nfs_label *l);
 
+/*
+ * Around an unlink or rename in directory dirfd that may drop the last link
+ * of name: the fallback label store's entries of a symlink or special file
+ * go with it (lfs_forget_begin()/lfs_forget_end(), the store used with
+ * filesystem uid 0 as every label access).  begin returns a descriptor or
+ * -1 for end, which must always be called; done: the unlink succeeded.
+ */
+int label_forget_begin(const struct compound *c, int dirfd, const char *name);
+void label_forget_end(const struct compound *c, int fd, bool done);
+
 /* Decode a sec_label4 from x into l: NFS4ERR_BADXDR when truncated,
  * NFS4ERR_BADLABEL when longer than NFS4_MAXLABELLEN. */
 nfsstat4 label_decode(struct xdr_in *x, struct nfs_label *l);

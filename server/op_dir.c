@@ -20,7 +20,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "lfs/lfs.h"
 #include "server/attr.h"
 #include "server/create.h"
 #include "server/export.h"
@@ -377,9 +376,9 @@ NFS4_OP(remove)
 		return nfs4_errno(errno);
 	before = dir_change(c->cur.fd);
 	/* a symlink or special file may have fallback-store labels (lfs.h) */
-	fg = lfs_forget_begin(c->srv->label_fb, c->cur.fd, name);
+	fg = label_forget_begin(c, c->cur.fd, name);
 	e = unlinkat(c->cur.fd, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0 ? errno : 0;
-	lfs_forget_end(c->srv->label_fb, fg, e == 0);
+	label_forget_end(c, fg, e == 0);
 	if (e)
 		return e == EEXIST ? NFS4ERR_NOTEMPTY : nfs4_errno(e);
 	put_cinfo(res, before, dir_change(c->cur.fd));
@@ -416,9 +415,9 @@ NFS4_OP(rename)
 	sb = dir_change(c->saved.fd);
 	tb = dir_change(c->cur.fd);
 	/* an existing target may have fallback-store labels (lfs.h) */
-	fg = lfs_forget_begin(c->srv->label_fb, c->cur.fd, newname);
+	fg = label_forget_begin(c, c->cur.fd, newname);
 	e = renameat(c->saved.fd, oldname, c->cur.fd, newname) < 0 ? errno : 0;
-	lfs_forget_end(c->srv->label_fb, fg, e == 0);
+	label_forget_end(c, fg, e == 0);
 	if (e) {
 		switch (e) {
 		case EISDIR:

@@ -9,7 +9,9 @@
 # Checks: alpha and beta set different labels on the same file and each
 # reads back its own; the host holds both xattrs (getfattr); gamma sees
 # alpha's label translated (and its default for an unmapped one); an LFS
-# alpha does not accept is NFS4ERR_BADLABEL and changes nothing; gamma's
+# alpha does not accept is NFS4ERR_BADLABEL and changes nothing; beta
+# (user.* xattr) labels a symlink through the fallback store, and REMOVE
+# drops that entry; gamma's
 # SETATTR of a label is NFS4ERR_ACCESS; delta's GETATTR of an unmapped label
 # is NFS4ERR_ACCESS.  Needs root (file handles and
 # trusted.* xattrs), else skips.
@@ -45,6 +47,7 @@ ko() { echo "FAIL: $1"; fail=$((fail + 1)); }
 mkdir -p "$W/exp" "$W/state" || exit 99
 echo data > "$W/exp/f"
 echo other > "$W/exp/g"
+ln -s f "$W/exp/ln"
 if ! setfattr -n trusted.lnfs-probe -v 1 "$W/exp/f" 2>/dev/null; then
 	echo "SKIP: no trusted.* xattrs in $W"
 	exit 77
@@ -61,6 +64,7 @@ lfs = 0
 format = selinux
 
 [domain "beta"]
+xattr = user.lnfs.beta
 default-label = beta_u:object_r:beta_default_t:s0
 
 [domain "gamma"]
@@ -132,13 +136,13 @@ out=$(c $Bt getlabel "$F")
 
 # the host holds one xattr per domain, framed (LFS, PI, label)
 va=$(getfattr --absolute-names --only-values -n trusted.lnfs.alpha "$F" 2>/dev/null | tr -d '\0')
-vb=$(getfattr --absolute-names --only-values -n trusted.lnfs.beta "$F" 2>/dev/null | tr -d '\0')
+vb=$(getfattr --absolute-names --only-values -n user.lnfs.beta "$F" 2>/dev/null | tr -d '\0')
 case $va in
 *system_u:object_r:httpd_sys_content_t:s0) ok "host: trusted.lnfs.alpha holds alpha's label" ;;
 *) ko "host alpha xattr: [$va]" ;;
 esac
 case $vb in
-*"beta label 1") ok "host: trusted.lnfs.beta holds beta's label" ;;
+*"beta label 1") ok "host: user.lnfs.beta holds beta's label" ;;
 *) ko "host beta xattr: [$vb]" ;;
 esac
 getfattr --absolute-names -n trusted.lnfs.gamma "$F" >/dev/null 2>&1 &&
@@ -194,6 +198,25 @@ c $A setlabel "$W/exp/g" system_u:object_r:httpd_sys_content_t:s0 || ko "alpha l
 out=$("$CLI" -m 2 -b 127.0.0.4 -s 127.0.0.1 -p "$port" getlabel "$W/exp/g" 2>&1)
 [ "$out" = "0 0 system_u:object_r:public_content_t:s0" ] &&
 	ok "delta: a mapped label is served" || ko "delta mapped: [$out]"
+
+# a symlink cannot hold beta's user.* xattr: the fallback store under
+# state-dir keeps it; alpha's trusted.* xattr works there directly; REMOVE
+# through NFS drops the store's entry
+L=$W/exp/ln
+c $Bt setlabel "$L" "beta link label" 0 0 && ok "beta labels a symlink (user.* name)" ||
+	ko "beta setlabel symlink"
+out=$(c $Bt getlabel "$L")
+[ "$out" = "0 0 beta link label" ] && ok "beta reads the symlink's label back" ||
+	ko "beta symlink getlabel: [$out]"
+[ -n "$(ls "$W/state/labels" 2>/dev/null)" ] && ok "the label is in state-dir/labels" ||
+	ko "no fallback entry: $(ls -R "$W/state" 2>&1)"
+c $A setlabel "$L" system_u:object_r:link_t:s0 && ok "alpha labels the symlink (trusted.*)" ||
+	ko "alpha setlabel symlink"
+out=$(c $A getlabel "$L")
+[ "$out" = "0 0 system_u:object_r:link_t:s0" ] || ko "alpha symlink getlabel: [$out]"
+c $Bt rm "$L" && [ -z "$(ls "$W/state/labels")" ] &&
+	ok "REMOVE of the symlink drops its fallback entry" ||
+	ko "fallback entry after REMOVE: $(ls "$W/state/labels" 2>&1)"
 
 # gamma is read-only
 out=$(c $G setlabel "$F" system_u:object_r:mine_t:s0 2>&1)
