@@ -312,5 +312,10 @@ else
 fi
 fi
 
+# ------------------------------------------- 6-8. object types, domains, virtiofs
+# 6. every object type's label, enforcing guest; 7. two guests in two label
+# domains on one export at once; 8. virtiofs and lnfsd on the same tree.
+. "$HERE/phases-labels.sh"
+
 echo "kernel client: $fails failed checks"
 [ $fails = 0 ]
