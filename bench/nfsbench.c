@@ -6,7 +6,7 @@
  * binary measures lnfsd and nfs-ganesha, so both see the same client.
  *
  * Usage: nfsbench -s HOST -p PORT -e EXPORT -t TEST [-c SESSIONS] [-d DEPTH]
- *                 [-n COUNT] [-T SECONDS] [-m MINOR] [-S BYTES]
+ *                 [-n COUNT] [-T SECONDS] [-m MINOR] [-S BYTES] [-P PID]
  * Tests (EXPORT is the server path of an empty, writable export):
  *   getattr        PUTFH + GETATTR of one file (no label)
  *   getattr-label  the same with sec_label requested (minor 2)
@@ -16,9 +16,14 @@
  *   readdir        full READDIR listings of a COUNT-entry directory
  *   write          sequential 1 MiB UNSTABLE WRITEs of a BYTES file + COMMIT
  *   read           sequential 1 MiB READs of that file
+ *   sessions       COUNT (default 1000) idle clients, each with its own
+ *                  connection and a session of DEPTH slots that has done one
+ *                  PUTROOTFH + GETATTR; the server's RSS (-P PID, read from
+ *                  /proc/PID/status) before and after gives KiB per session
  *   null           RPC NULL
  * Prints one line: "TEST ops N seconds S rate R UNIT" (UNIT ops/s or MB/s;
- * for readdir, entries/s).  Exit status 0 only if every reply was NFS4_OK.
+ * for readdir, entries/s; for sessions, KiB/session followed by the RSS
+ * figures).  Exit status 0 only if every reply was NFS4_OK.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -28,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -441,11 +447,85 @@ static void setup(struct bench *b, struct nfs4_client *cl)
 	}
 }
 
+/* VmRSS of process pid in KiB, or -1. */
+static long rss_kib(int pid)
+{
+	char path[64], line[256];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/* The sessions test: many idle clients; memory the server spends on each. */
+static int run_sessions(struct bench *b, int pid)
+{
+	struct nfs4_client **cls;
+	struct nfs4_bitmap bm;
+	uint64_t n = b->count ? b->count : 1000, i, opened = 0;
+	long before, after, closed;
+	double t0, t1;
+	int rc = 0;
+
+	if (pid <= 0)
+		die("sessions: -P PID (the server's) is required");
+	cls = calloc(n, sizeof(*cls));
+	if (!cls)
+		die("out of memory");
+	nfs4_bitmap_clear(&bm);
+	nfs4_bitmap_set(&bm, FATTR4_TYPE);
+	nfs4_bitmap_set(&bm, FATTR4_CHANGE);
+	nfs4_bitmap_set(&bm, FATTR4_FILEID);
+	usleep(200000);
+	before = rss_kib(pid);
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		struct nfs4_compound c;
+		struct nfs4_call *call = NULL;
+
+		cls[i] = connect_client(b, (unsigned)(i + 1));
+		opened++;
+		nfs4_compound_init(&c);
+		nfs4_op_putrootfh(&c);
+		nfs4_op_getattr(&c, &bm);
+		if (nfs4_call_sync(cls[i], &c, &call) != 0 || call->res.status != NFS4_OK) {
+			atomic_fetch_add(&b->errors, 1);
+			rc = 1;
+		}
+		nfs4_call_free(call);
+		nfs4_compound_release(&c);
+	}
+	t1 = now();
+	usleep(200000);
+	after = rss_kib(pid);
+	for (i = 0; i < opened; i++) {
+		nfs4_client_teardown(cls[i]);
+		nfs4_client_free(cls[i]);
+	}
+	usleep(500000);
+	closed = rss_kib(pid);
+	free(cls);
+	printf("sessions ops %" PRIu64 " seconds %.3f rate %.1f KiB/session errors %" PRIu64
+	       " rss_before_kib %ld rss_after_kib %ld rss_after_close_kib %ld\n",
+	       opened, t1 - t0, opened ? (double)(after - before) / (double)opened : 0.0,
+	       (uint64_t)b->errors, before, after, closed);
+	return rc || before < 0 || after < 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: nfsbench -s HOST -p PORT -e EXPORT -t TEST [-c SESSIONS] [-d DEPTH]\n"
-			"                [-n COUNT] [-T SECONDS] [-m MINOR] [-S BYTES]\n"
-			"tests: getattr getattr-label setattr-label open-close create readdir write read null\n");
+			"                [-n COUNT] [-T SECONDS] [-m MINOR] [-S BYTES] [-P PID]\n"
+			"tests: getattr getattr-label setattr-label open-close create readdir write read\n"
+			"       sessions null\n");
 	exit(2);
 }
 
@@ -457,7 +537,8 @@ int main(int argc, char **argv)
 	double t0, t1, rate;
 	const char *unit = "ops/s";
 	unsigned i, j;
-	int ch, rc = 0;
+	int ch, rc = 0, pid = 0;
+	struct rlimit rl;
 
 	memset(&b, 0, sizeof(b));
 	b.port = "2049";
@@ -466,7 +547,7 @@ int main(int argc, char **argv)
 	b.seconds = 5;
 	b.minor = 2;
 	b.bytes = 256ull * 1024 * 1024;
-	while ((ch = getopt(argc, argv, "s:p:e:t:c:d:n:T:m:S:")) != -1) {
+	while ((ch = getopt(argc, argv, "s:p:e:t:c:d:n:T:m:S:P:")) != -1) {
 		switch (ch) {
 		case 's': b.host = optarg; break;
 		case 'p': b.port = optarg; break;
@@ -478,6 +559,7 @@ int main(int argc, char **argv)
 		case 'T': b.seconds = atof(optarg); break;
 		case 'm': b.minor = (uint32_t)atoi(optarg); break;
 		case 'S': b.bytes = strtoull(optarg, NULL, 0); break;
+		case 'P': pid = atoi(optarg); break;
 		default: usage();
 		}
 	}
@@ -489,7 +571,19 @@ int main(int argc, char **argv)
 	for (i = 0; i < IO_SIZE; i++)
 		b.data[i] = (uint8_t)(i * 131 + 7);
 
+	/* one descriptor per session */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	setup_cl = connect_client(&b, 0);
+	if (!strcmp(b.test, "sessions")) {
+		rc = run_sessions(&b, pid);
+		nfs4_client_teardown(setup_cl);
+		nfs4_client_free(setup_cl);
+		free(b.data);
+		return rc ? 1 : 0;
+	}
 	if (strcmp(b.test, "null") != 0)
 		setup(&b, setup_cl);
 	if (!strcmp(b.test, "readdir")) {

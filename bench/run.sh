@@ -5,7 +5,9 @@
 # directory, on loopback.  Prints one table: per test the median of the
 # repetitions for each server, the ratio lnfsd/ganesha, and each server's CPU
 # time per operation; then the machine's own limits for the same work
-# (loopback TCP, the local filesystem).
+# (loopback TCP, the local filesystem).  The sessions row opens 1,000 idle
+# sessions (64 slots each, as the Linux client asks) and reports the server's
+# RSS growth per session (VmRSS from /proc/PID/status; lower is better).
 #
 # Usage: sudo bench/run.sh [--smoke] [--reps N] [--callgrind]
 #   --smoke      seconds instead of minutes: tiny sizes, one repetition
@@ -28,8 +30,8 @@ done
 [ "$(id -u)" = 0 ] || { echo "bench/run.sh: run as root (both servers need it)" >&2; exit 2; }
 
 SECS=${BENCH_SECONDS:-5}
-FILES=10000 DIRENTS=10000 BIG=$((1024 * 1024 * 1024))
-if [ $SMOKE = 1 ]; then SECS=1 FILES=300 DIRENTS=500 BIG=$((32 * 1024 * 1024)); fi
+FILES=10000 DIRENTS=10000 BIG=$((1024 * 1024 * 1024)) NSESS=1000
+if [ $SMOKE = 1 ]; then SECS=1 FILES=300 DIRENTS=500 BIG=$((32 * 1024 * 1024)) NSESS=200; fi
 W=${BENCH_DIR:-/var/tmp/lnfs-bench}
 EXP=$W/export
 LPORT=24049 GPORT=24050
@@ -158,6 +160,7 @@ run_suite() {
     run_test "$srv" readdir -n "$DIRENTS" -T "$SECS" -c 2 -d 4
     run_test "$srv" write -S "$BIG" -d 16
     run_test "$srv" read -S "$BIG" -d 16
+    run_test "$srv" sessions -n "$NSESS" -d 64 -P "$SPID"
 }
 
 mkdir -p "$W"
@@ -239,7 +242,7 @@ PY
 
 echo
 printf '%-14s %14s %14s %8s %12s %12s\n' test lnfsd ganesha ratio "lnfsd us/op" "gan. us/op"
-for t in getattr getattr-label setattr-label open-close create readdir write read; do
+for t in getattr getattr-label setattr-label open-close create readdir write read sessions; do
     awk -v t="$t" '
         function median(a, n,   i, j, x) {
             for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { x = a[i]; a[i] = a[j]; a[j] = x }

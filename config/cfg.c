@@ -37,9 +37,10 @@ struct cfg *cfg_new_default(void)
 	cfg->grace_time = CFG_DEFAULT_GRACE;
 	cfg->max_record = CFG_DEFAULT_MAX_RECORD;
 	cfg->state_dir = strdup(CFG_DEFAULT_STATE_DIR);
+	cfg->control_socket = strdup(CFG_DEFAULT_CONTROL_SOCKET);
 	cfg->exports_path = strdup(CFG_DEFAULT_EXPORTS_PATH);
 	strcpy(cfg->default_domain_name, CFG_DEFAULT_DOMAIN);
-	if (!cfg->state_dir || !cfg->exports_path) {
+	if (!cfg->state_dir || !cfg->exports_path || !cfg->control_socket) {
 		cfg_put(cfg);
 		return NULL;
 	}
@@ -80,8 +81,10 @@ void cfg_put(struct cfg *cfg)
 		cfg_domain_release(&cfg->domains[i]);
 	free(cfg->domains);
 	free(cfg->state_dir);
+	free(cfg->control_socket);
 	free(cfg->exports_path);
 	free(cfg->conf_path);
+	free(cfg->keytab);
 	cfg_names_free(cfg->names);
 	free(cfg);
 }

@@ -40,6 +40,19 @@
  *   exports = path             (/etc/lnfsd/exports); relative to the main
  *                              file's directory
  *   default-domain = NAME      (default)
+ *   keytab = /abs/path|TYPE:NAME   the Kerberos keytab RPCSEC_GSS contexts
+ *                              are accepted with (any principal in it,
+ *                              e.g. nfs/HOST@REALM); default: KRB5_KTNAME,
+ *                              else the Kerberos default.  Read at start.
+ *   control-socket = /abs/path|none   (/run/lnfsd/lnfsd.sock) the UNIX
+ *                              socket lnfsctl talks to (mode 0600); at most
+ *                              107 bytes; none: no control socket
+ *   metrics-listen = ADDR:PORT|none   (none) an HTTP listener answering
+ *                              GET /metrics in the Prometheus text format;
+ *                              the port must be given (0: any free port)
+ *
+ *   control-socket and metrics-listen are opened at start; a reload does
+ *   not move them.
  *
  *   [domain "NAME"]            NAME is [a-z0-9-]{1,32}; declared once
  *   lfs = N ...                accepted LFS numbers (0 258), at most 16
@@ -181,6 +194,8 @@
 #define CFG_DEFAULT_CONF_PATH "/etc/lnfsd/lnfsd.conf"
 #define CFG_DEFAULT_EXPORTS_PATH "/etc/lnfsd/exports"
 #define CFG_DEFAULT_STATE_DIR "/var/lib/lnfsd"
+#define CFG_DEFAULT_CONTROL_SOCKET "/run/lnfsd/lnfsd.sock"
+#define CFG_SOCKET_PATH_MAX 107	/* sizeof(sun_path) - 1 */
 #define CFG_DEFAULT_LISTEN "0.0.0.0:2049 [::]:2049"
 #define CFG_DEFAULT_DOMAIN "default"
 #define CFG_DEFAULT_LABEL "system_u:object_r:nfs_t:s0"
@@ -369,10 +384,14 @@ struct cfg {
 	uint32_t grace_time;
 	uint32_t max_record;
 	char *state_dir;
+	char *control_socket;	/* NULL: none */
+	bool metrics_set;	/* metrics-listen given (not none) */
+	struct cfg_listen metrics_listen;
 	char *exports_path;
 	bool exports_explicit;	/* "exports" key given */
 	unsigned int exports_line;
 	char *conf_path;	/* NULL when built in memory */
+	char *keytab;		/* NULL: KRB5_KTNAME or the Kerberos default */
 	char default_domain_name[CFG_NAME_MAX + 1];
 	const char *default_domain_file;	/* where it was set, or NULL */
 	unsigned int default_domain_line;

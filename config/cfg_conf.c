@@ -269,6 +269,61 @@ static int lnfsd_key(struct conf_ctx *c, const char *key, const char *val)
 			return bad_value(c, key, val, "an absolute path");
 		return set_string(c, &cfg->state_dir, path);
 	}
+	if (!strcmp(key, "control-socket")) {
+		char path[4096];
+
+		if (!strcasecmp(val, "none")) {
+			free(cfg->control_socket);
+			cfg->control_socket = NULL;
+			return 0;
+		}
+		if (cfg_path_normalise(val, path, sizeof(path)) ||
+		    strlen(path) > CFG_SOCKET_PATH_MAX)
+			return bad_value(c, key, val,
+					 "an absolute path of at most 107 bytes, "
+					 "or none");
+		return set_string(c, &cfg->control_socket, path);
+	}
+	if (!strcmp(key, "metrics-listen")) {
+		const char *rb = strrchr(val, ']');
+		/* the port is not optional here: 2049 would be a mistake */
+		const char *colon = strrchr(rb ? rb : val, ':');
+		size_t n = colon ? (size_t)(colon - val) : 0;
+		char any[80];
+
+		if (!strcasecmp(val, "none")) {
+			cfg->metrics_set = false;
+			return 0;
+		}
+
+		if (colon && !strcmp(colon, ":0") && n + 3 <= sizeof(any)) {
+			/* port 0: any free port (cfg_parse_listen wants 1..) */
+			memcpy(any, val, n);
+			memcpy(any + n, ":1", 3);
+			if (cfg_parse_listen(any, &cfg->metrics_listen))
+				colon = NULL;
+			else if (cfg->metrics_listen.addr.ss_family == AF_INET)
+				((struct sockaddr_in *)&cfg->metrics_listen.addr)->sin_port = 0;
+			else
+				((struct sockaddr_in6 *)&cfg->metrics_listen.addr)->sin6_port = 0;
+		} else if (colon && cfg_parse_listen(val, &cfg->metrics_listen)) {
+			colon = NULL;
+		}
+		if (!colon)
+			return bad_value(c, key, val,
+					 "ADDR:PORT (e.g. 127.0.0.1:9249 or "
+					 "[::1]:9249; port 0 for any), or none");
+		cfg->metrics_listen.line = c->w.line;
+		cfg->metrics_set = true;
+		return 0;
+	}
+	if (!strcmp(key, "keytab")) {
+		/* a path, or a keytab name with its type (FILE:..., MEMORY:...) */
+		if (val[0] != '/' && !strchr(val, ':'))
+			return bad_value(c, key, val,
+					 "an absolute path or TYPE:NAME");
+		return set_string(c, &cfg->keytab, val);
+	}
 	if (!strcmp(key, "exports")) {
 		cfg->exports_explicit = true;
 		cfg->exports_line = c->w.line;

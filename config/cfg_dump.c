@@ -95,8 +95,15 @@ void cfg_dump_conf(const struct cfg *cfg, FILE *f)
 	fprintf(f, "grace-time = %u\n", cfg->grace_time);
 	fprintf(f, "max-record = %u\n", cfg->max_record);
 	fprintf(f, "state-dir = %s\n", cfg->state_dir);
+	fprintf(f, "control-socket = %s\n", cfg->control_socket ? cfg->control_socket : "none");
+	if (cfg->metrics_set) {
+		fprintf(f, "metrics-");
+		dump_listen(&cfg->metrics_listen, f);
+	}
 	fprintf(f, "exports = %s\n", cfg->exports_path);
 	fprintf(f, "default-domain = %s\n", cfg->default_domain_name);
+	if (cfg->keytab)
+		fprintf(f, "keytab = %s\n", cfg->keytab);
 	for (i = 0; i < cfg->ndomains; i++)
 		dump_domain(&cfg->domains[i], f);
 }

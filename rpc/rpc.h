@@ -27,13 +27,30 @@
 #define RPC_AUTH_SYS_MAX_GIDS 16
 #define RPC_AUTH_SYS_MAX_MACHINE 255
 
+/* RPCSEC_GSS version 1 (RFC 2203 §5): rpc_gss_proc_t and rpc_gss_service_t */
+#define RPC_GSS_VERS_1 1u
+#define RPC_GSS_PROC_DATA 0u
+#define RPC_GSS_PROC_INIT 1u
+#define RPC_GSS_PROC_CONTINUE_INIT 2u
+#define RPC_GSS_PROC_DESTROY 3u
+#define RPC_GSS_SVC_NONE 1u
+#define RPC_GSS_SVC_INTEGRITY 2u
+#define RPC_GSS_SVC_PRIVACY 3u
+#define RPC_PRINCIPAL_MAX 255
+
 struct rpc_cred {
-	uint32_t flavor;     /* RPC_AUTH_NONE or RPC_AUTH_SYS for now */
-	uint32_t uid;        /* AUTH_SYS; 65534 for AUTH_NONE */
+	uint32_t flavor;     /* RPC_AUTH_NONE, RPC_AUTH_SYS or RPC_AUTH_GSS */
+	uint32_t uid;        /* AUTH_SYS or a mapped principal; 65534 otherwise */
 	uint32_t gid;
 	uint32_t ngids;
 	uint32_t gids[RPC_AUTH_SYS_MAX_GIDS];
 	char machine[RPC_AUTH_SYS_MAX_MACHINE + 1]; /* NUL-terminated copy */
+	/* RPC_AUTH_GSS only (rpc_gss.h): the service protecting the call, the
+	 * authenticated principal ("user@REALM", "nfs/host@REALM") and whether
+	 * uid/gid/gids are its local user's (else the caller is anonymous). */
+	uint32_t gss_service; /* RPC_GSS_SVC_* */
+	bool gss_mapped;
+	char principal[RPC_PRINCIPAL_MAX + 1];
 };
 
 /* What a program knows about the connection a call came on. */
@@ -115,5 +132,29 @@ void rpc_server_stop(struct rpc_server *s);
 int rpc_server_watch_fd(struct rpc_server *s, int fd, rpc_fd_fn fn, void *arg);
 /* Stop everything and free; listeners and connections are closed. */
 void rpc_server_free(struct rpc_server *s);
+
+/*
+ * Maps an authenticated principal to a local identity, once per RPCSEC_GSS
+ * context when it is established (on a worker thread, concurrently with
+ * other calls).  local_realm is the realm of the server principal that
+ * accepted the context.  Returns true with cred->uid/gid/ngids/gids filled
+ * in when the principal has a local user; false leaves the caller
+ * anonymous.
+ */
+typedef bool (*rpc_gss_map_fn)(void *ctx, const char *principal, const char *local_realm,
+			       struct rpc_cred *cred);
+
+struct rpc_gss_opts {
+	const char *keytab;        /* acceptor keytab; NULL: KRB5_KTNAME or the default */
+	rpc_gss_map_fn map;        /* NULL: every principal is anonymous */
+	void *map_ctx;
+	unsigned max_contexts;     /* established contexts kept (default 4096) */
+};
+
+/* Accept RPCSEC_GSS (Kerberos v5) calls (rpc_gss.h).  Without it they get
+ * AUTH_BADCRED.  Before rpc_server_run(); 0, -ENOTSUP when built without
+ * GSSAPI, or -errno.  A keytab that cannot be used yet is not an error: it
+ * is tried again at the next context creation. */
+int rpc_server_gss_setup(struct rpc_server *s, const struct rpc_gss_opts *o);
 
 #endif

@@ -50,8 +50,26 @@ bool rpc_msg_parse_authsys(const uint8_t *body, size_t len, struct rpc_cred *cre
 static enum rpc_msg_status auth_error(struct rpc_msg_call *out, uint32_t stat)
 {
 	memset(&out->cred, 0, sizeof(out->cred));
+	memset(&out->gss, 0, sizeof(out->gss));
 	out->auth_stat = stat;
 	return RPC_MSG_AUTH_ERROR;
+}
+
+/* rpc_gss_cred_t (RFC 2203 §5): version 1 only, then gss_proc, seq_num,
+ * service and handle<>, filling the body exactly. */
+static bool parse_gss_cred(const struct xdr_view *body, struct rpc_msg_gss *g)
+{
+	struct xdr_in x;
+	uint32_t vers;
+
+	xdr_in_init(&x, body->data, body->len);
+	if (!xdr_get_u32(&x, &vers) || vers != RPC_GSS_VERS_1 ||
+	    !xdr_get_u32(&x, &g->proc) || !xdr_get_u32(&x, &g->seq_num) ||
+	    !xdr_get_u32(&x, &g->service) ||
+	    !xdr_get_opaque(&x, RPC_AUTH_BODY_MAX, &g->handle) || xdr_in_left(&x) != 0)
+		return false;
+	return g->proc <= RPC_GSS_PROC_DESTROY && g->service >= RPC_GSS_SVC_NONE &&
+	       g->service <= RPC_GSS_SVC_PRIVACY;
 }
 
 enum rpc_msg_status rpc_msg_decode_call(const uint8_t *rec, size_t len,
@@ -60,6 +78,7 @@ enum rpc_msg_status rpc_msg_decode_call(const uint8_t *rec, size_t len,
 	struct xdr_in x;
 	struct xdr_view cred_body, verf_body;
 	uint32_t mtype, cred_flavor, verf_flavor;
+	size_t hdr_len;
 
 	memset(out, 0, sizeof(*out));
 	xdr_in_init(&x, rec, len);
@@ -83,6 +102,7 @@ enum rpc_msg_status rpc_msg_decode_call(const uint8_t *rec, size_t len,
 	if (!xdr_get_u32(&x, &cred_flavor) ||
 	    !xdr_get_opaque(&x, RPC_AUTH_BODY_MAX, &cred_body))
 		return auth_error(out, RPC_AUTHSTAT_BADCRED);
+	hdr_len = (size_t)(x.p - rec);
 	if (!xdr_get_u32(&x, &verf_flavor) ||
 	    !xdr_get_opaque(&x, RPC_AUTH_BODY_MAX, &verf_body))
 		return auth_error(out, RPC_AUTHSTAT_BADVERF);
@@ -99,6 +119,18 @@ enum rpc_msg_status rpc_msg_decode_call(const uint8_t *rec, size_t len,
 		if (!rpc_msg_parse_authsys(cred_body.data, cred_body.len, &out->cred))
 			return auth_error(out, RPC_AUTHSTAT_BADCRED);
 		break;
+	case RPC_AUTH_GSS:
+		if (!parse_gss_cred(&cred_body, &out->gss))
+			return auth_error(out, RPC_AUTHSTAT_BADCRED);
+		out->gss.verf_flavor = verf_flavor;
+		out->gss.verf = verf_body;
+		out->gss.hdr_len = hdr_len;
+		out->cred.flavor = RPC_AUTH_GSS;
+		out->cred.uid = RPC_NOBODY_ID;
+		out->cred.gid = RPC_NOBODY_ID;
+		out->cred.gss_service = out->gss.service;
+		*args = x;
+		return RPC_MSG_OK; /* the verifier is rpc_gss.c's business */
 	default:
 		/* Not implemented (yet): see the policy in rpc_msg.h. */
 		return auth_error(out, RPC_AUTHSTAT_BADCRED);
@@ -123,6 +155,13 @@ bool rpc_msg_put_accepted(struct xdr_out *o, uint32_t xid, uint32_t stat)
 	return put_reply_start(o, xid, RPC_MSG_ACCEPTED) &&
 	       xdr_put_u32(o, RPC_AUTH_NONE) && xdr_put_u32(o, 0) &&
 	       xdr_put_u32(o, stat);
+}
+
+bool rpc_msg_put_accepted_verf(struct xdr_out *o, uint32_t xid, uint32_t flavor,
+			       const void *body, uint32_t len, uint32_t stat)
+{
+	return put_reply_start(o, xid, RPC_MSG_ACCEPTED) && xdr_put_u32(o, flavor) &&
+	       xdr_put_opaque(o, body, len) && xdr_put_u32(o, stat);
 }
 
 bool rpc_msg_put_prog_mismatch(struct xdr_out *o, uint32_t xid, uint32_t low, uint32_t high)

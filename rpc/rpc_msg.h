@@ -17,8 +17,12 @@
  *    bytes or than the record, AUTH_NONE with a body, AUTH_SYS whose
  *    machinename exceeds 255 bytes, whose gids exceed 16, or whose fields do
  *    not exactly fill the body) gets AUTH_BADCRED;
+ *  - RPCSEC_GSS: the credential must be version 1 with a known procedure
+ *    and service, exactly filling its body (else AUTH_BADCRED); its views
+ *    and the verifier are handed up in struct rpc_msg_gss, and rpc_gss.c
+ *    checks everything else (contexts, verifiers, sequence window);
  *  - a flavour this server does not implement (AUTH_SHORT, AUTH_DH,
- *    RPCSEC_GSS for now, anything unknown) also gets AUTH_BADCRED: the
+ *    anything unknown) also gets AUTH_BADCRED: the
  *    server cannot interpret the credential at all.  RFC 5531 describes
  *    AUTH_REJECTEDCRED as "client must begin new session" (RPCSEC_GSS
  *    clients react by rebuilding their context, which cannot help here)
@@ -85,12 +89,26 @@ enum rpc_msg_status {
 	RPC_MSG_AUTH_ERROR,   /* reply denied AUTH_ERROR(auth_stat) */
 };
 
+/* An RPCSEC_GSS credential (rpc_gss_cred_vers_1_t, RFC 2203 §5) and the
+ * call's verifier, as views into the record; checked by rpc_gss.c. */
+struct rpc_msg_gss {
+	uint32_t proc;          /* RPC_GSS_PROC_* */
+	uint32_t seq_num;
+	uint32_t service;       /* RPC_GSS_SVC_* */
+	struct xdr_view handle;
+	uint32_t verf_flavor;
+	struct xdr_view verf;
+	size_t hdr_len;         /* record bytes from xid to the end of the
+				 * credential: what a DATA verifier signs */
+};
+
 struct rpc_msg_call {
 	uint32_t xid;
 	uint32_t rpcvers;
 	uint32_t prog, vers, proc;
 	struct rpc_cred cred;
 	uint32_t auth_stat;     /* why, for RPC_MSG_AUTH_ERROR */
+	struct rpc_msg_gss gss; /* cred.flavor == RPC_AUTH_GSS */
 };
 
 /*
@@ -112,6 +130,9 @@ bool rpc_msg_parse_authsys(const uint8_t *body, size_t len, struct rpc_cred *cre
 
 /* Accepted reply header with an AUTH_NONE verifier and accept_stat stat. */
 bool rpc_msg_put_accepted(struct xdr_out *o, uint32_t xid, uint32_t stat);
+/* The same with verifier (flavor, body[0..len)). */
+bool rpc_msg_put_accepted_verf(struct xdr_out *o, uint32_t xid, uint32_t flavor,
+			       const void *body, uint32_t len, uint32_t stat);
 /* Accepted PROG_MISMATCH with the supported version range. */
 bool rpc_msg_put_prog_mismatch(struct xdr_out *o, uint32_t xid, uint32_t low, uint32_t high);
 /* Denied RPC_MISMATCH with the supported RPC version range. */

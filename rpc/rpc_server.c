@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "rpc/rpc.h"
+#include "rpc/rpc_gss.h"
 #include "rpc/rpc_msg.h"
 #include "rpc/rpc_rec.h"
 
@@ -92,12 +93,25 @@ struct rpc_prog {
 	void *ctx;
 };
 
+/* Replies up to this size that must wait in the send queue are copied out
+ * of the worker's buffer (metadata, not payload); bigger ones take the
+ * buffer with them and the worker starts a new one. */
+#define RPC_OUT_COPY_MAX (16u * 1024u)
+
 /* One encoded reply (record mark + body) waiting to be sent. */
 struct rpc_out {
 	struct rpc_out *next;
-	uint8_t *data;
+	uint8_t *data;                /* inl, or an owned allocation */
 	size_t len, off;
+	uint8_t inl[];                /* a copied small reply */
 };
+
+static void out_free(struct rpc_out *o)
+{
+	if (o->data != o->inl)
+		free(o->data);
+	free(o);
+}
 
 struct rpc_conn {
 	struct ep_tag tag;
@@ -119,10 +133,12 @@ struct rpc_conn {
 	unsigned inflight;            /* calls taken, not yet finished by a worker */
 	unsigned queued;              /* replies in the send queue */
 	struct rpc_out *oq_head, *oq_tail;
+	bool sending;                 /* a thread is in sendmsg() (conn_flush_locked) */
 	bool eof;                     /* peer finished sending */
 	bool closing;                 /* loop closed it: nobody may send */
 	bool broken;                  /* worker saw a send error or garbage */
 	bool attn;                    /* on the attention list */
+	bool read_paused;             /* the loop stopped reading: max_inflight reached */
 	struct rpc_conn *attn_next;
 	time_t last_active;           /* monotonic seconds */
 };
@@ -148,6 +164,7 @@ struct rpc_server {
 	struct rpc_watch *watches;
 	rpc_conn_closed_fn closed_fn;
 	void *closed_ctx;
+	struct rpc_gss *gss;          /* RPCSEC_GSS contexts, or NULL */
 
 	/* Loop thread only. */
 	struct rpc_conn *conns;
@@ -199,8 +216,7 @@ static void oq_free(struct rpc_conn *c)
 
 	for (o = c->oq_head; o; o = n) {
 		n = o->next;
-		free(o->data);
-		free(o);
+		out_free(o);
 	}
 	c->oq_head = c->oq_tail = NULL;
 	c->queued = 0;
@@ -230,17 +246,26 @@ static unsigned conn_outstanding_locked(const struct rpc_conn *c)
 
 /*
  * Send what the queue holds without blocking.  0 when done or the socket is
- * full, -errno when the connection is unusable.  Caller holds c->lock.
+ * full, -errno when the connection is unusable.  Caller holds c->lock; it is
+ * dropped around sendmsg(), so the loop and other workers are not held up
+ * by the copy into the socket.  While c->sending is set only its owner
+ * sends or takes entries off the queue (others only append, and
+ * conn_close() leaves the queue to it); a caller that finds another thread
+ * sending returns at once: that thread sends what was appended, or leaves
+ * it for the loop (EPOLLOUT) when the socket is full.
  */
 static int conn_flush_locked(struct rpc_conn *c)
 {
 	struct iovec iov[RPC_MAX_IOV];
 	struct msghdr msg;
-	struct rpc_out *o;
+	struct rpc_out *o, *sent = NULL;
 	ssize_t n;
-	int i;
+	int i, e, err = 0;
 
-	while (c->oq_head) {
+	if (c->sending)
+		return 0;
+	c->sending = true;
+	while (c->oq_head && !c->closing) {
 		i = 0;
 		for (o = c->oq_head; o && i < RPC_MAX_IOV; o = o->next, i++) {
 			iov[i].iov_base = o->data + o->off;
@@ -249,13 +274,16 @@ static int conn_flush_locked(struct rpc_conn *c)
 		memset(&msg, 0, sizeof(msg));
 		msg.msg_iov = iov;
 		msg.msg_iovlen = (size_t)i;
+		pthread_mutex_unlock(&c->lock);
 		n = sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+		e = errno;
+		pthread_mutex_lock(&c->lock);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (e == EINTR)
 				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			return -errno;
+			if (e != EAGAIN && e != EWOULDBLOCK)
+				err = -e;
+			break;
 		}
 		c->last_active = now_sec();
 		while (n > 0) {
@@ -269,11 +297,22 @@ static int conn_flush_locked(struct rpc_conn *c)
 			if (!c->oq_head)
 				c->oq_tail = NULL;
 			c->queued--;
-			free(o->data);
-			free(o);
+			o->next = sent;
+			sent = o;
 		}
 	}
-	return 0;
+	c->sending = false;
+	if (c->closing)
+		oq_free(c); /* conn_close() left it to us */
+	if (sent) {
+		pthread_mutex_unlock(&c->lock);
+		for (o = sent; o; o = sent) {
+			sent = o->next;
+			out_free(o);
+		}
+		pthread_mutex_lock(&c->lock);
+	}
+	return err;
 }
 
 /* Put c on the attention list (caller holds c->lock). */
@@ -296,61 +335,130 @@ static void conn_attn_locked(struct rpc_conn *c)
 	server_wake(s);
 }
 
+/* A queue entry for the unsent part of the reply in ro, from byte off:
+ * small replies are copied, big ones take ro's buffer. */
+static struct rpc_out *out_new(struct xdr_out *ro, size_t off)
+{
+	size_t rest = ro->len - off;
+	struct rpc_out *o;
+
+	if (rest <= RPC_OUT_COPY_MAX) {
+		o = malloc(sizeof(*o) + rest);
+		if (!o)
+			return NULL;
+		memcpy(o->inl, ro->buf + off, rest);
+		o->data = o->inl;
+		o->len = rest;
+		o->off = 0;
+	} else {
+		o = malloc(sizeof(*o));
+		if (!o)
+			return NULL;
+		o->data = xdr_out_steal(ro, &o->len);
+		o->off = off;
+	}
+	o->next = NULL;
+	return o;
+}
+
 /*
- * A worker finished a call on c: queue the reply (NULL for none), try to
- * send, decide whether the loop must look at c, and drop the call's
- * reference.  Never blocks on the peer.
+ * A worker finished a call on c: send the reply in ro (record mark + body;
+ * NULL for none), or queue what the socket does not take, decide whether the
+ * loop must look at c, and drop the call's reference.  Never blocks on the
+ * peer.  ro is the worker's buffer: when nothing else is queued the reply
+ * goes out straight from it (no allocation, no copy); a reply that must wait
+ * is copied when small, or takes the buffer with it (ro is left empty).
  */
-static void conn_call_done(struct rpc_conn *c, uint8_t *reply, size_t len, bool garbage)
+static void conn_call_done(struct rpc_conn *c, struct xdr_out *ro, bool garbage)
 {
 	unsigned max = c->srv->opts.max_inflight;
 	unsigned before, after;
-	struct rpc_out *o = NULL;
-	bool was_empty;
-
-	if (reply) {
-		o = malloc(sizeof(*o));
-		if (!o) {
-			free(reply);
-			reply = NULL;
-		} else {
-			o->next = NULL;
-			o->data = reply;
-			o->len = len;
-			o->off = 0;
-		}
-	}
+	struct rpc_out *o;
+	size_t off = 0;
+	ssize_t n;
+	int e = 0;
 
 	pthread_mutex_lock(&c->lock);
 	before = conn_outstanding_locked(c);
 	c->inflight--;
 	if (garbage)
 		c->broken = true;
-	if (o && !c->closing && !c->broken) {
-		was_empty = c->oq_head == NULL;
-		if (c->oq_tail)
-			c->oq_tail->next = o;
-		else
-			c->oq_head = o;
-		c->oq_tail = o;
+	if (ro && !c->closing && !c->broken && !c->oq_head && !c->sending) {
+		/* counted as queued while it is being sent */
+		c->sending = true;
 		c->queued++;
-		o = NULL;
-		if (was_empty) {
-			if (conn_flush_locked(c) < 0)
+		pthread_mutex_unlock(&c->lock);
+		for (;;) {
+			n = send(c->fd, ro->buf + off, ro->len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (n > 0) {
+				off += (size_t)n;
+				if (off < ro->len)
+					continue;
+			} else if (n < 0) {
+				e = errno;
+				if (e == EINTR)
+					continue;
+			}
+			break;
+		}
+		pthread_mutex_lock(&c->lock);
+		c->sending = false;
+		if (off)
+			c->last_active = now_sec();
+		if (off == ro->len || c->closing) {
+			c->queued--;
+		} else if (e && e != EAGAIN && e != EWOULDBLOCK) {
+			c->queued--;
+			c->broken = true;
+		} else {
+			/* the socket is full: the rest goes first in the queue */
+			o = out_new(ro, off);
+			if (!o) {
+				c->queued--;
+				c->broken = true; /* half a record cannot be taken back */
+			} else {
+				o->next = c->oq_head;
+				c->oq_head = o;
+				if (!c->oq_tail)
+					c->oq_tail = o;
+			}
+		}
+		if (c->closing) {
+			oq_free(c); /* conn_close() left it to us */
+		} else if (c->oq_head && !c->broken) {
+			/* others queued replies meanwhile, or the socket is full */
+			if (off == ro->len && conn_flush_locked(c) < 0)
 				c->broken = true;
 			else if (c->oq_head)
 				conn_attn_locked(c); /* needs EPOLLOUT */
 		}
+	} else if (ro && !c->closing && !c->broken) {
+		/* behind other replies: the thread sending, or the loop, sends it */
+		o = out_new(ro, 0);
+		if (o) {
+			if (c->oq_tail)
+				c->oq_tail->next = o;
+			else
+				c->oq_head = o;
+			c->oq_tail = o;
+			c->queued++;
+			if (!c->sending && c->oq_head == o) {
+				if (conn_flush_locked(c) < 0)
+					c->broken = true;
+				else if (c->oq_head)
+					conn_attn_locked(c); /* needs EPOLLOUT */
+			}
+		}
 	}
 	after = conn_outstanding_locked(c);
-	if ((before >= max && after < max) || c->broken ||
+	/* read_paused, not only before >= max: while this thread sent
+	 * unlocked, the loop may have taken the call that reached max and
+	 * stopped reading; nobody else would wake it (lost wakeup found by
+	 * tests/load: 4096 pipelined NULL calls stalled with unread input) */
+	if ((before >= max && after < max) || (c->read_paused && after < max) || c->broken ||
 	    (c->closing && c->inflight == 0) || (c->eof && after == 0))
 		conn_attn_locked(c);
 	pthread_mutex_unlock(&c->lock);
-	if (o) {
-		free(o->data);
-		free(o);
-	}
 	conn_put(c);
 }
 
@@ -384,45 +492,67 @@ static const struct rpc_prog *prog_find(const struct rpc_server *s, uint32_t pro
 
 /* Encode the reply to an accepted call into o (after the record mark).
  * False if nothing is to be sent. */
+/* Accepted reply header: our verifier is AUTH_NONE, or for RPCSEC_GSS the
+ * MIC of the call's sequence number (gr != NULL). */
+static bool put_accepted(struct rpc_gss_req *gr, struct xdr_out *o, uint32_t xid,
+			 uint32_t stat)
+{
+	return gr ? rpc_gss_put_accepted(gr, o, xid, stat) : rpc_msg_put_accepted(o, xid, stat);
+}
+
 static bool run_accepted(struct rpc_server *s, struct rpc_conn *c,
-			 const struct rpc_msg_call *m, struct xdr_in *args,
-			 const uint8_t *rec, size_t len, struct xdr_out *o)
+			 const struct rpc_msg_call *m, const struct rpc_cred *cred,
+			 struct xdr_in *args, const uint8_t *rec, size_t len,
+			 struct rpc_gss_req *gr, struct xdr_out *o)
 {
 	const struct rpc_prog *p;
 	struct rpc_call call;
 	enum rpc_dispatch_result r;
 	uint32_t low, high, stat;
-	size_t stat_pos, res_pos;
+	size_t stat_pos, res_pos, limit = o->limit;
 	bool known;
 
 	p = prog_find(s, m->prog, m->vers, &known, &low, &high);
 	if (!known)
-		return rpc_msg_put_accepted(o, m->xid, RPC_ACCEPT_PROG_UNAVAIL);
+		return put_accepted(gr, o, m->xid, RPC_ACCEPT_PROG_UNAVAIL);
 	if (!p)
-		return rpc_msg_put_prog_mismatch(o, m->xid, low, high);
+		return put_accepted(gr, o, m->xid, RPC_ACCEPT_PROG_MISMATCH) &&
+		       xdr_put_u32(o, low) && xdr_put_u32(o, high);
 	if (m->proc >= p->nprocs)
-		return rpc_msg_put_accepted(o, m->xid, RPC_ACCEPT_PROC_UNAVAIL);
-	if (!rpc_msg_put_accepted(o, m->xid, RPC_ACCEPT_SUCCESS))
+		return put_accepted(gr, o, m->xid, RPC_ACCEPT_PROC_UNAVAIL);
+	if (!put_accepted(gr, o, m->xid, RPC_ACCEPT_SUCCESS))
 		return false;
 	res_pos = xdr_out_pos(o);
 	stat_pos = res_pos - 4;
+	if (gr) {
+		/* integrity/privacy wrap the results: keep room for it */
+		if (!rpc_gss_wrap_begin(gr, o))
+			return false;
+		if (o->limit > res_pos + 2 * RPC_GSS_REPLY_SLACK)
+			o->limit -= RPC_GSS_REPLY_SLACK;
+	}
 
 	memset(&call, 0, sizeof(call));
 	call.xid = m->xid;
 	call.prog = m->prog;
 	call.vers = m->vers;
 	call.proc = m->proc;
-	call.cred = m->cred;
+	call.cred = *cred;
 	call.conn = &c->info;
 	call.record = rec;
 	call.record_len = len;
 	call.args = *args;
 
 	r = p->fn(p->ctx, &call, o);
+	o->limit = limit;
 	switch (r) {
 	case RPC_DISPATCH_OK:
-		if (!o->overflow)
+		if (!o->overflow && !gr)
 			return true;
+		if (!o->overflow && rpc_gss_wrap_end(gr, o))
+			return true;
+		if (!o->overflow)
+			return false; /* RFC 2203 §5.3.3.4.4: no reply */
 		stat = RPC_ACCEPT_SYSTEM_ERR; /* results did not fit */
 		break;
 	case RPC_DISPATCH_GARBAGE:
@@ -440,21 +570,55 @@ static bool run_accepted(struct rpc_server *s, struct rpc_conn *c,
 	return true;
 }
 
-static void run_call(struct rpc_server *s, struct rpc_work *w)
+/* A call with an RPCSEC_GSS credential (rpc_gss.h); false: no reply. */
+static bool run_gss(struct rpc_server *s, struct rpc_conn *c, const struct rpc_msg_call *m,
+		    struct xdr_in *args, const uint8_t *rec, size_t len, struct xdr_out *o)
+{
+	struct rpc_gss_req gr;
+	struct rpc_cred cred = m->cred;
+	uint32_t stat = RPC_AUTHSTAT_BADCRED;
+	bool have = false;
+
+	if (!s->gss) /* not set up: a flavour we do not take */
+		return rpc_msg_put_auth_error(o, m->xid, RPC_AUTHSTAT_BADCRED);
+	switch (rpc_gss_accept(s->gss, m, rec, len, args, &cred, &gr, o, &stat)) {
+	case RPC_GSS_RUN:
+		have = run_accepted(s, c, m, &cred, args, rec, len, &gr, o);
+		break;
+	case RPC_GSS_REPLIED:
+		have = true;
+		break;
+	case RPC_GSS_AUTH_ERROR:
+		have = rpc_msg_put_auth_error(o, m->xid, stat);
+		break;
+	case RPC_GSS_GARBAGE:
+		have = rpc_gss_put_accepted(&gr, o, m->xid, RPC_ACCEPT_GARBAGE_ARGS);
+		break;
+	case RPC_GSS_DROP:
+		break;
+	}
+	rpc_gss_req_release(&gr);
+	return have;
+}
+
+/* Run one call; wo is the worker's reply buffer, kept from call to call. */
+static void run_call(struct rpc_server *s, struct rpc_work *w, struct xdr_out *wo)
 {
 	struct rpc_conn *c = w->c;
 	struct rpc_msg_call m;
 	struct xdr_in args;
-	struct xdr_out o;
-	uint8_t *reply = NULL;
-	size_t rlen = 0;
-	bool have = false, garbage = false;
+	struct xdr_out o = *wo;
+	bool have = false, garbage = false, send = false;
 
-	xdr_out_init(&o, s->opts.max_record + 4);
+	xdr_out_reset(&o, s->opts.max_record + 4);
 	if (xdr_put_u32(&o, 0)) { /* record mark, filled in below */
 		switch (rpc_msg_decode_call(w->rec, w->len, &m, &args)) {
 		case RPC_MSG_OK:
-			have = run_accepted(s, c, &m, &args, w->rec, w->len, &o);
+			if (m.cred.flavor == RPC_AUTH_GSS)
+				have = run_gss(s, c, &m, &args, w->rec, w->len, &o);
+			else
+				have = run_accepted(s, c, &m, &m.cred, &args, w->rec, w->len,
+						    NULL, &o);
 			break;
 		case RPC_MSG_RPC_MISMATCH:
 			have = rpc_msg_put_rpc_mismatch(&o, m.xid, RPC_VERSION, RPC_VERSION);
@@ -471,11 +635,11 @@ static void run_call(struct rpc_server *s, struct rpc_work *w)
 	}
 	if (have && !o.overflow && o.len > 4) {
 		rpc_rec_mark(o.buf, o.len - 4);
-		reply = xdr_out_steal(&o, &rlen);
+		send = true;
 	}
-	xdr_out_release(&o);
 	free(w->rec);
-	conn_call_done(c, reply, rlen, garbage);
+	conn_call_done(c, send ? &o : NULL, garbage); /* may take o's buffer */
+	*wo = o;
 	free(w);
 	if (atomic_fetch_sub(&s->calls, 1) == 1 && atomic_load(&s->stop))
 		server_wake(s);
@@ -485,7 +649,9 @@ static void *worker_main(void *arg)
 {
 	struct rpc_server *s = arg;
 	struct rpc_work *w;
+	struct xdr_out o; /* reply buffer, reused (B12) */
 
+	xdr_out_init(&o, s->opts.max_record + 4);
 	for (;;) {
 		pthread_mutex_lock(&s->wq_lock);
 		while (!s->wq_head && !s->wq_quit)
@@ -493,13 +659,14 @@ static void *worker_main(void *arg)
 		w = s->wq_head;
 		if (!w) {
 			pthread_mutex_unlock(&s->wq_lock);
+			xdr_out_release(&o);
 			return NULL;
 		}
 		s->wq_head = w->next;
 		if (!s->wq_head)
 			s->wq_tail = NULL;
 		pthread_mutex_unlock(&s->wq_lock);
-		run_call(s, w);
+		run_call(s, w, &o);
 	}
 }
 
@@ -514,6 +681,7 @@ static bool conn_can_read(struct rpc_conn *c)
 	pthread_mutex_lock(&c->lock);
 	ok = !c->eof && !c->closing && !c->srv->stopping &&
 	     conn_outstanding_locked(c) < c->srv->opts.max_inflight;
+	c->read_paused = conn_outstanding_locked(c) >= c->srv->opts.max_inflight;
 	pthread_mutex_unlock(&c->lock);
 	return ok;
 }
@@ -547,8 +715,9 @@ static int conn_submit(struct rpc_conn *c)
 	else
 		s->wq_head = w;
 	s->wq_tail = w;
-	pthread_cond_signal(&s->wq_cond);
 	pthread_mutex_unlock(&s->wq_lock);
+	/* after unlocking: the woken worker does not then wait for the lock */
+	pthread_cond_signal(&s->wq_cond);
 	return 0;
 }
 
@@ -683,7 +852,8 @@ static void conn_close(struct rpc_conn *c)
 		return;
 	}
 	c->closing = true;
-	oq_free(c);
+	if (!c->sending) /* else the sender frees it (conn_flush_locked) */
+		oq_free(c);
 	inflight = c->inflight;
 	pthread_mutex_unlock(&c->lock);
 
@@ -1116,6 +1286,20 @@ int rpc_server_register(struct rpc_server *s, uint32_t prog, uint32_t vers, uint
 	return 0;
 }
 
+int rpc_server_gss_setup(struct rpc_server *s, const struct rpc_gss_opts *o)
+{
+	struct rpc_gss *g;
+
+	if (s->running)
+		return -EBUSY;
+	g = rpc_gss_new(o);
+	if (!g)
+		return -errno;
+	rpc_gss_free(s->gss);
+	s->gss = g;
+	return 0;
+}
+
 void rpc_server_on_conn_closed(struct rpc_server *s, rpc_conn_closed_fn fn, void *ctx)
 {
 	s->closed_fn = fn;
@@ -1350,6 +1534,7 @@ void rpc_server_free(struct rpc_server *s)
 	if (s->epfd >= 0)
 		close(s->epfd);
 	free(s->progs);
+	rpc_gss_free(s->gss);
 	pthread_cond_destroy(&s->wq_cond);
 	pthread_mutex_destroy(&s->wq_lock);
 	pthread_mutex_destroy(&s->attn_lock);

@@ -5,14 +5,16 @@
 #          libsepol, krb5 GSSAPI, cmocka)
 #   test:  build + what the test suite uses: tshark (wire check), attr,
 #          secilc (tiny SELinux policies for label checks), man-db (man page
-#          check), qemu/debootstrap for the kernel-client guest, iproute2
+#          check), curl (metrics check), qemu/debootstrap for the
+#          kernel-client guest, iproute2, krb5-kdc/krb5-admin-server (a
+#          throw-away realm for the RPCSEC_GSS test)
 set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential autoconf automake libtool pkg-config libtirpc-dev libnfsidmap-dev
       libselinux1-dev libsepol-dev libkrb5-dev libcmocka-dev)
 if [ "$what" = test ]; then
     pkgs+=(tshark attr debootstrap qemu-system-x86 e2fsprogs iproute2 procps psmisc btrfs-progs
-           secilc man-db)
+           secilc man-db curl krb5-kdc krb5-admin-server)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -66,6 +66,18 @@ if [ $QUICK = 0 ]; then
         77) SKIP=$((SKIP + 5)); echo "SKIP: kernel client (see the reason above)" ;;
         *) FAIL=$((FAIL + 1)); FAILED+=("kernel client"); echo "FAIL: kernel client (rc=$rc)" ;;
     esac
+    step "Debian package: build, unpack, serve a file"
+    "$ROOT/tests/pkg/build-and-install.sh" | tee /tmp/lnfs-pkg-test.$$.log
+    rc=${PIPESTATUS[0]}
+    n=$(grep -c '^PASS: ' /tmp/lnfs-pkg-test.$$.log); PASS=$((PASS + n))
+    n=$(grep -c '^FAIL: ' /tmp/lnfs-pkg-test.$$.log); FAIL=$((FAIL + n))
+    [ "$n" -gt 0 ] && FAILED+=("Debian package")
+    if [ "$rc" = 77 ]; then
+        SKIP=$((SKIP + 1))
+    elif [ "$rc" != 0 ] && [ "$n" = 0 ]; then
+        FAIL=$((FAIL + 1)); FAILED+=("Debian package (rc=$rc)")
+    fi
+    rm -f /tmp/lnfs-pkg-test.$$.log
 fi
 
 step "result"

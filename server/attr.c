@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -99,13 +100,26 @@ static const unsigned common_attrs[] = {
 	FATTR4_SUPPATTR_EXCLCREAT,
 };
 
-void attr_supported(const struct compound *c, const struct export *x, uint32_t out[FATTR4_WORDS])
+/* The supported attributes; with fs_probe false, the two that depend on the
+ * export's file system type (clone_blksize, space_freed: one fstatfs()) are
+ * left out, for callers that did not ask for either of them. */
+/* common_attrs as a bitmap, built once (it is asked for per READDIR entry) */
+static uint32_t common_words[FATTR4_WORDS];
+static pthread_once_t common_once = PTHREAD_ONCE_INIT;
+
+static void common_init(void)
 {
 	size_t i;
 
-	memset(out, 0, FATTR4_WORDS * sizeof(uint32_t));
 	for (i = 0; i < sizeof(common_attrs) / sizeof(common_attrs[0]); i++)
-		attr_setbit(out, common_attrs[i]);
+		attr_setbit(common_words, common_attrs[i]);
+}
+
+static void supported(const struct compound *c, const struct export *x,
+		      uint32_t out[FATTR4_WORDS], bool fs_probe)
+{
+	pthread_once(&common_once, common_init);
+	memcpy(out, common_words, sizeof(common_words));
 	if (c->minorversion >= 2) {
 		attr_setbit(out, FATTR4_CHANGE_ATTR_TYPE);
 		/* RFC 8276 §8.1: whether the object's file system keeps
@@ -117,11 +131,16 @@ void attr_supported(const struct compound *c, const struct export *x, uint32_t o
 		/* RFC 7862 §12.2.1-2: clone_blksize only where CLONE works
 		 * (op_v42.c); space_freed only where no blocks are shared,
 		 * so that a file's own blocks are what removing it frees */
-		if (x && v42_clone_blksize(x))
+		if (x && fs_probe && v42_clone_blksize(x))
 			attr_setbit(out, FATTR4_CLONE_BLKSIZE);
-		else if (x)
+		else if (x && fs_probe)
 			attr_setbit(out, FATTR4_SPACE_FREED);
 	}
+}
+
+void attr_supported(const struct compound *c, const struct export *x, uint32_t out[FATTR4_WORDS])
+{
+	supported(c, x, out, true);
 }
 
 /* Attributes that may be given with an EXCLUSIVE4_1 create: the verifier is
@@ -167,13 +186,33 @@ static bool put_time(struct xdr_out *out, const struct statx_timestamp *t)
 
 static int fetch_stx(struct attr_obj *o)
 {
+	int r;
+
 	if (o->have_stx)
 		return 0;
-	if (statx(o->fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW,
-		  STATX_BASIC_STATS | STATX_BTIME, &o->stx) < 0)
+	if (o->fd < 0 && o->name)
+		r = statx(o->dirfd, o->name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_BTIME,
+			  &o->stx);
+	else
+		r = statx(o->fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW,
+			  STATX_BASIC_STATS | STATX_BTIME, &o->stx);
+	if (r < 0)
 		return errno;
 	o->have_stx = true;
 	return 0;
+}
+
+/* A descriptor of the object itself: a READDIR entry known by name is
+ * opened (O_PATH, never following a symlink) on first need. */
+static int obj_fd(struct attr_obj *o)
+{
+	if (o->fd >= 0 || !o->name)
+		return o->fd;
+	o->fd = openat(o->dirfd, o->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (o->fd < 0)
+		return -errno;
+	o->fd_owned = true;
+	return o->fd;
 }
 
 static void pseudo_stx(const struct compound *c, const struct attr_obj *o, struct statx *st)
@@ -189,8 +228,8 @@ static void pseudo_stx(const struct compound *c, const struct attr_obj *o, struc
 	st->stx_mtime = st->stx_ctime = st->stx_btime = st->stx_atime;
 }
 
-nfsstat4 attr_encode(const struct compound *c, struct attr_obj *o, const uint32_t *req,
-		     uint32_t nreq, struct xdr_out *out)
+static nfsstat4 encode(const struct compound *c, struct attr_obj *o, const uint32_t *req,
+		       uint32_t nreq, struct xdr_out *out)
 {
 	uint32_t sup[FATTR4_WORDS], want[FATTR4_WORDS] = { 0 }, exclcreat[FATTR4_WORDS];
 	uint32_t i, a, nwords = 0;
@@ -204,7 +243,12 @@ nfsstat4 attr_encode(const struct compound *c, struct attr_obj *o, const uint32_
 	char name[LNFS_MAX_OWNER];
 	int err;
 
-	attr_supported(c, o->exp, sup);
+	/* the fstatfs() for clone_blksize/space_freed only when they matter */
+	supported(c, o->exp, sup,
+		  nreq > 0 && (attr_isset(req, FATTR4_SUPPORTED_ATTRS) ||
+			       (nreq > FATTR4_CLONE_BLKSIZE / 32 &&
+				attr_isset(req, FATTR4_CLONE_BLKSIZE)) ||
+			       (nreq > FATTR4_SPACE_FREED / 32 && attr_isset(req, FATTR4_SPACE_FREED))));
 	for (i = 0; i < FATTR4_WORDS && i < nreq; i++) {
 		want[i] = req[i] & sup[i];
 		if (want[i])
@@ -229,9 +273,14 @@ nfsstat4 attr_encode(const struct compound *c, struct attr_obj *o, const uint32_
 	}
 	if (attr_isset(want, FATTR4_SEC_LABEL)) {
 		if (o->exp) {
-			uint32_t fsuid = cred_raise();
-			nfsstat4 s = label_get(c, o->exp, o->fd, &lbl);
+			uint32_t fsuid;
+			nfsstat4 s;
 
+			err = obj_fd(o);
+			if (err < 0)
+				return nfs4_errno(-err);
+			fsuid = cred_raise();
+			s = label_get(c, o->exp, o->fd, &lbl);
 			cred_lower(fsuid);
 
 			if (s != NFS4_OK)
@@ -246,7 +295,10 @@ nfsstat4 attr_encode(const struct compound *c, struct attr_obj *o, const uint32_
 	}
 	if (attr_isset(want, FATTR4_FILEHANDLE) && !o->fh) {
 		if (o->exp) {
-			err = fh_for_fd(c->exports, o->exp, o->fd, &fh);
+			if (o->fd < 0 && o->name)
+				err = fh_for_name(c->exports, o->exp, o->dirfd, o->name, &fh);
+			else
+				err = fh_for_fd(c->exports, o->exp, o->fd, &fh);
 			if (err)
 				return nfs4_errno(-err);
 		} else {
@@ -330,7 +382,7 @@ nfsstat4 attr_encode(const struct compound *c, struct attr_obj *o, const uint32_
 		case FATTR4_SPACE_TOTAL:
 			if (!have_sfs) {
 				memset(&sfs, 0, sizeof(sfs));
-				if (o->exp && fstatfs(o->fd, &sfs) < 0)
+				if (o->exp && (obj_fd(o) < 0 || fstatfs(o->fd, &sfs) < 0))
 					memset(&sfs, 0, sizeof(sfs));
 				have_sfs = true;
 			}
@@ -419,7 +471,8 @@ nfsstat4 attr_encode(const struct compound *c, struct attr_obj *o, const uint32_
 			label_encode(out, &lbl);
 			break;
 		case FATTR4_XATTR_SUPPORT:
-			xdr_put_bool(out, xattr_fs_supported(o->exp, o->fd, st->stx_mode));
+			xdr_put_bool(out, xattr_fs_supported(o->exp, o->exp ? obj_fd(o) : -1,
+							     st->stx_mode));
 			break;
 		case FATTR4_CLONE_BLKSIZE:
 			xdr_put_u32(out, v42_clone_blksize(o->exp));
@@ -442,6 +495,19 @@ nfsstat4 attr_encode(const struct compound *c, struct attr_obj *o, const uint32_
 	}
 	xdr_set_u32_at(out, len_pos, (uint32_t)(xdr_out_pos(out) - len_pos - 4));
 	return NFS4_OK;
+}
+
+nfsstat4 attr_encode(const struct compound *c, struct attr_obj *o, const uint32_t *req,
+		     uint32_t nreq, struct xdr_out *out)
+{
+	nfsstat4 r = encode(c, o, req, nreq, out);
+
+	if (o->fd_owned) {
+		close(o->fd);
+		o->fd = -1;
+		o->fd_owned = false;
+	}
+	return r;
 }
 
 static nfsstat4 dec_settime(struct xdr_in *in, uint32_t *how, struct timespec *ts)

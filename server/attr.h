@@ -30,6 +30,14 @@ struct attr_obj {
 	uint64_t mounted_on;      /* mounted_on_fileid override, 0 = fileid */
 	bool have_stx;
 	struct statx stx;
+	/* READDIR: with name set and fd -1, the object is entry `name`
+	 * (borrowed) of directory dirfd.  statx() and name_to_handle_at() work
+	 * on the name; only attributes that need a descriptor of the object
+	 * itself (sec_label, space_*, files_*, xattr_support) open it, and
+	 * attr_encode() closes that descriptor again. */
+	const char *name;
+	int dirfd;
+	bool fd_owned;            /* fd was opened by attr_encode() */
 };
 
 /* The attributes this server supports for objects of export x (NULL: the

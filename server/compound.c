@@ -12,8 +12,10 @@
 
 #include "server/compound.h"
 #include "server/limits.h"
+#include "server/obj.h"
 #include "server/srv.h"
 #include "server/state.h"
+#include "server/stats.h"
 
 void cur_obj_release(struct cur_obj *o)
 {
@@ -117,6 +119,68 @@ static bool op_resets_cur_stateid(uint32_t op)
 	}
 }
 
+/* The put filehandle operations of RFC 8881 §2.6.3.1.1. */
+static bool op_puts_fh(uint32_t op)
+{
+	return op == OP_PUTFH || op == OP_PUTROOTFH || op == OP_PUTPUBFH || op == OP_RESTOREFH;
+}
+
+/* An OPEN whose arguments start at x opens by component name (a create,
+ * CLAIM_NULL, CLAIM_DELEGATE_CUR/PREV); false if not or undecodable. */
+static bool open_by_name(struct xdr_in x)
+{
+	uint32_t v, opentype, claim;
+	uint64_t clientid;
+	struct xdr_view owner;
+
+	/* seqid, share_access, share_deny, open_owner4, openflag4 */
+	if (!xdr_get_u32(&x, &v) || !xdr_get_u32(&x, &v) || !xdr_get_u32(&x, &v) ||
+	    !xdr_get_u64(&x, &clientid) || !xdr_get_opaque(&x, UINT32_MAX, &owner) ||
+	    !xdr_get_u32(&x, &opentype))
+		return false;
+	if (opentype == OPEN4_CREATE)
+		return true;
+	if (!xdr_get_u32(&x, &claim))
+		return false;
+	return claim == CLAIM_NULL || claim == CLAIM_DELEGATE_CUR || claim == CLAIM_DELEGATE_PREV;
+}
+
+/*
+ * After a put-fh op whose object the call's flavour may not reach: RFC 8881
+ * §2.6.3.1.1 has the put-fh op answer NFS4ERR_WRONGSEC unless nothing uses
+ * the handle (nothing or another put-fh op follows), the next op answers
+ * for itself (LOOKUP, LOOKUPP, OPEN by name) or asks which flavours to use
+ * (SECINFO, SECINFO_NO_NAME).  SAVEFH in between does not count.  x is the
+ * rest of the request, left the ops not decoded yet.
+ */
+static bool putfh_checks_sec(struct xdr_in x, uint32_t left)
+{
+	uint32_t op;
+
+	for (; left > 0; left--) {
+		if (!xdr_get_u32(&x, &op))
+			return false;
+		switch (op) {
+		case OP_SAVEFH:
+			continue;
+		case OP_PUTFH:
+		case OP_PUTROOTFH:
+		case OP_PUTPUBFH:
+		case OP_RESTOREFH:
+		case OP_LOOKUP:
+		case OP_LOOKUPP:
+		case OP_SECINFO:
+		case OP_SECINFO_NO_NAME:
+			return false;
+		case OP_OPEN:
+			return !open_by_name(x);
+		default:
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Track the current and saved stateids across an op that succeeded. */
 static void track_stateids(struct compound *c, uint32_t op, bool *have_saved,
 			   struct stateid4 *saved)
@@ -182,6 +246,7 @@ bool nfs4_compound(struct srv *srv, const struct rpc_call *call, struct xdr_in *
 	c.call = call;
 	c.minorversion = minor;
 	c.op_count = numops;
+	c.tag_len = tag.len;
 	c.cur.fd = -1;
 	c.saved.fd = -1;
 	c.snap = srv_snapshot_get(srv);
@@ -192,6 +257,7 @@ bool nfs4_compound(struct srv *srv, const struct rpc_call *call, struct xdr_in *
 	for (i = 0; i < numops; i++) {
 		const struct nfs4_op_desc *d = NULL;
 		size_t op_pos, st_pos;
+		uint64_t t0;
 
 		c.op_index = i;
 		if (!xdr_get_u32(args, &opnum)) {
@@ -262,8 +328,18 @@ bool nfs4_compound(struct srv *srv, const struct rpc_call *call, struct xdr_in *
 				cred_for(&c, c.cur.exp, &id);
 			status = cred_apply(&c.cred, &id);
 		}
+		/* RFC 8881 §2.6.3.1.1.3: an OPEN by name answers NFS4ERR_WRONGSEC
+		 * for its directory's export, its put-fh op did not (below) */
+		if (status == NFS4_OK && opnum == OP_OPEN && c.cur.set &&
+		    !obj_flavor_ok(&c, c.cur.exp))
+			status = NFS4ERR_WRONGSEC;
+		t0 = 0;
 		if (status == NFS4_OK) {
+			t0 = stats_now_ns();
 			status = d->handler(&c, args, res);
+			if (status == NFS4_OK && op_puts_fh(opnum) && !obj_flavor_ok(&c, c.cur.exp) &&
+			    putfh_checks_sec(*args, numops - i - 1))
+				status = NFS4ERR_WRONGSEC;
 			if (status == NFS4_OK && res->overflow)
 				status = too_big;
 			/* a reply cut short by the cache limit (not the size
@@ -276,6 +352,7 @@ bool nfs4_compound(struct srv *srv, const struct rpc_call *call, struct xdr_in *
 			if (status == NFS4ERR_RESOURCE && c.session)
 				status = too_big;
 		}
+		stats_op(srv->stats, opnum, status, t0);
 		if (c.replay) {
 			/* RFC 8881 §2.10.6.1.3: answer a retry with the cached reply */
 			const uint8_t *data;

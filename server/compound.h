@@ -56,6 +56,7 @@ struct compound {
 	uint32_t minorversion;        /* 1 or 2 */
 	uint32_t op_index;            /* index of the op being run */
 	uint32_t op_count;            /* ops in the request */
+	uint32_t tag_len;             /* the request's tag, echoed in the reply */
 
 	struct cur_obj cur;           /* current filehandle */
 	struct cur_obj saved;         /* saved filehandle */

@@ -15,6 +15,7 @@
 
 #include "server/compound.h"
 #include "server/create.h"
+#include "server/label.h"
 #include "server/limits.h"
 
 static void stage_name(char *buf, size_t len)
@@ -177,6 +178,11 @@ nfsstat4 create_object(const struct compound *c, struct export *x, int dirfd, co
 fail:
 	if (fd >= 0)
 		close(fd);
-	unlinkat(dirfd, stage, r->type == S_IFDIR ? AT_REMOVEDIR : 0);
+	/* The label of a staged symlink or special file may already be in
+	 * the fallback store (label.h): drop it with the object, or it stays
+	 * there for good (found by tests/fault/t_fault). */
+	fd = label_forget_begin(c, dirfd, stage);
+	rc = unlinkat(dirfd, stage, r->type == S_IFDIR ? AT_REMOVEDIR : 0);
+	label_forget_end(c, fd, rc == 0);
 	return st;
 }

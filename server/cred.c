@@ -7,9 +7,11 @@
  * per-thread credentials.  The squash rules are those of exports(5):
  * root_squash maps uid 0 and gid 0 (also in the group list) to the
  * anonymous ids, all_squash maps everybody, AUTH_NONE callers are always
- * anonymous.
+ * anonymous, RPCSEC_GSS callers are their principal's local user
+ * (idmap_gss_principal()) or anonymous when it has none.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/fsuid.h>
 #include <sys/syscall.h>
@@ -19,6 +21,7 @@
 #include "server/compound.h"
 #include "server/cred.h"
 #include "server/export.h"
+#include "server/srv.h"
 
 void cred_for(const struct compound *c, const struct export *x, struct cred_id *out)
 {
@@ -32,6 +35,21 @@ void cred_for(const struct compound *c, const struct export *x, struct cred_id *
 		out->server = true;
 		return;
 	}
+	if (c->srv && c->srv->single_user) {
+		/* no CAP_SETUID/CAP_SETGID: everything runs as the server's
+		 * user and squash rules do not apply; obj_perms() checks that
+		 * user's own rights */
+		gid_t g[RPC_AUTH_SYS_MAX_GIDS];
+		int ng = getgroups(RPC_AUTH_SYS_MAX_GIDS, g);
+
+		out->server = true;
+		out->uid = (uint32_t)geteuid();
+		out->gid = (uint32_t)getegid();
+		for (i = 0; ng > 0 && i < (uint32_t)ng; i++)
+			out->gids[n++] = (uint32_t)g[i];
+		out->ngids = n;
+		return;
+	}
 	if (x->cfg)
 		cl = cfg_match_client(x->cfg, (const struct sockaddr *)&c->call->conn->peer, NULL);
 	if (cl) {
@@ -39,7 +57,10 @@ void cred_for(const struct compound *c, const struct export *x, struct cred_id *
 		anonuid = cl->anonuid;
 		anongid = cl->anongid;
 	}
-	if (rc->flavor != RPC_AUTH_SYS || squash == CFG_SQUASH_ALL) {
+	/* RPCSEC_GSS callers have ids only when their principal maps to a
+	 * local user (rpc_gss.h); the squash rules apply to them as well */
+	if ((rc->flavor != RPC_AUTH_SYS && !(rc->flavor == RPC_AUTH_GSS && rc->gss_mapped)) ||
+	    squash == CFG_SQUASH_ALL) {
 		out->uid = anonuid;
 		out->gid = anongid;
 		return;
@@ -60,6 +81,46 @@ void cred_for(const struct compound *c, const struct export *x, struct cred_id *
 		out->gids[n++] = g;
 	}
 	out->ngids = n;
+}
+
+/* The server's own ids, read once (they do not change while it runs), and
+ * whether its supplementary groups add nothing to its gid.  Then a caller
+ * with exactly these ids (groups, if any, all equal to the gid) gets the
+ * same permission checks and new-file ownership as the server's identity,
+ * whether the thread's group list is the process's or the one cred_reset()
+ * leaves (empty): no switch is needed, which saves a worker the ten system
+ * calls of switching and resetting per compound for such callers. */
+static uid_t srv_euid;
+static gid_t srv_egid;
+static bool srv_plain;
+static pthread_once_t srv_once = PTHREAD_ONCE_INIT;
+
+static void srv_ids_init(void)
+{
+	gid_t g[64];
+	int n, i;
+
+	srv_euid = geteuid();
+	srv_egid = getegid();
+	n = getgroups(64, g);
+	srv_plain = n >= 0;
+	for (i = 0; i < n; i++)
+		if (g[i] != srv_egid)
+			srv_plain = false;
+}
+
+static bool like_server(const struct cred_id *id)
+{
+	uint32_t i;
+
+	if (id->server)
+		return true;
+	if (!srv_plain || id->uid != (uint32_t)srv_euid || id->gid != (uint32_t)srv_egid)
+		return false;
+	for (i = 0; i < id->ngids; i++)
+		if (id->gids[i] != (uint32_t)srv_egid)
+			return false;
+	return true;
 }
 
 static bool same(const struct cred_id *a, const struct cred_id *b)
@@ -90,13 +151,16 @@ static int set_ids(uint32_t uid, uint32_t gid, uint32_t ngids, const uint32_t *g
 
 nfsstat4 cred_apply(struct cred_state *st, const struct cred_id *id)
 {
+	bool server;
 	int r;
 
-	if (!st->switched && id->server)
+	pthread_once(&srv_once, srv_ids_init);
+	server = like_server(id);
+	if (!st->switched && server)
 		return NFS4_OK;
 	if (st->switched && same(&st->cur, id))
 		return NFS4_OK;
-	if (id->server) {
+	if (server) {
 		cred_reset(st);
 		return NFS4_OK;
 	}
@@ -117,8 +181,9 @@ void cred_reset(struct cred_state *st)
 {
 	if (!st->switched)
 		return;
-	setfsuid(geteuid());
-	setfsgid(getegid());
+	pthread_once(&srv_once, srv_ids_init);
+	setfsuid(srv_euid);
+	setfsgid(srv_egid);
 	syscall(SYS_setgroups, (size_t)0, NULL);
 	st->switched = false;
 	memset(&st->cur, 0, sizeof(st->cur));

@@ -12,6 +12,12 @@
  * capabilities (CAP_DAC_OVERRIDE, CAP_CHOWN, CAP_FOWNER, ...) from the
  * thread's effective set and going back to 0 restores them; CAP_SYS_ADMIN,
  * which the label store needs for trusted.* names, is not affected.
+ *
+ * Without CAP_SETUID and CAP_SETGID (an unprivileged lnfsd, srv.single_user)
+ * nothing is switched: cred_for() gives every caller the server's own
+ * identity (its uid, gid and groups, marked server), so cred_apply() makes
+ * no system call and cannot fail, squash rules do not apply, and the host
+ * checks every operation against the server user's rights only.
  */
 #ifndef LNFSD_CRED_H
 #define LNFSD_CRED_H

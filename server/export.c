@@ -5,29 +5,65 @@
  * export paths come from the configuration and are opened once, O_PATH.
  *
  * Handle layout (all integers big-endian):
- *   [0] version 1  [1] kind (1 pseudo, 2 object)  [2..3] zero
- *   [4..7] export id (object) or pseudo path hash (pseudo)
+ *   [0] version 1  [1] kind (1 pseudo, 2 object, 3 indexed object)
+ *   [2..3] zero
+ *   [4..7] export id (objects) or pseudo path hash (pseudo)
  *   [8..15] tag = SipHash-2-4(key, bytes 0..7 || bytes 16..end)
- *   object only: [16..19] host handle type, [20..] host handle bytes
+ *   object: [16..19] host handle type, [20..] host handle bytes
+ *   indexed object: [16..23] st_dev, [24..31] st_ino, [32..35] generation,
+ *     [36] file type (S_IFMT >> 12), [37] flags (1: generation known),
+ *     [38..39] zero
+ *
+ * Indexed objects (exports where open_by_handle_at() is refused, i.e.
+ * lnfsd lacks CAP_DAC_READ_SEARCH) are reopened by walking the handle
+ * index (fhindex.h) from the export root, one openat(O_PATH | O_NOFOLLOW)
+ * per component, each checked against the inode number the index expects.
+ * When that fails (the index does not know the inode, or a host-side rename
+ * or delete made it wrong) a breadth-first search from the root reads at
+ * most LNFS_FH_SEARCH_MAX entries, learning every one; an inode no complete
+ * search found is remembered as gone for a while.  An object with the
+ * inode number but another type, or another generation when both are known
+ * (FS_IOC_GETVERSION, on regular files and directories of file systems
+ * that have it), is NFS4ERR_STALE.  Limits: an object the server user
+ * cannot reach (a directory it may not search or read) cannot be found;
+ * a handle of a deleted object whose inode number was reused for an object
+ * of the same type, and without a known generation (symlinks, special
+ * files, file systems without FS_IOC_GETVERSION), names the new object;
+ * handles depend on st_dev, so a file system that comes back under another
+ * device number makes them stale; and a large tree in which the server
+ * user's handles went out of date costs a search per handle.
  */
+#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "server/export.h"
+#include "server/limits.h"
 
 #define FH_VERSION 1
 #define FH_KIND_PSEUDO 1
 #define FH_KIND_OBJECT 2
+#define FH_KIND_INDEXED 3
 #define FH_HDR 16
 #define FH_OBJ_HDR 20
 #define FH_MAX_HOST (NFS4_FHSIZE - FH_OBJ_HDR)
+#define FH_IX_LEN 40
+#define FH_IX_GEN 1u            /* flags: the generation is known */
+
+union host_handle {
+	struct file_handle h;
+	uint8_t raw[sizeof(struct file_handle) + FH_MAX_HOST];
+};
 
 static uint32_t fnv1a(const char *s, size_t n, uint32_t h)
 {
@@ -70,8 +106,41 @@ static int pseudo_add(struct exports *e, uint32_t parent, const char *name, size
 	return 0;
 }
 
+/* True when the export's root can be reopened from its host handle, i.e.
+ * open_by_handle_at() is allowed (CAP_DAC_READ_SEARCH) and the file system
+ * has handles. */
+static bool host_handles_work(const struct export *x)
+{
+	union host_handle u;
+	int mnt, f;
+
+	u.h.handle_bytes = FH_MAX_HOST;
+	if (name_to_handle_at(x->root_fd, "", &u.h, &mnt, AT_EMPTY_PATH) < 0)
+		return false;
+	f = open_by_handle_at(x->mount_fd, &u.h, O_PATH | O_CLOEXEC);
+	if (f < 0)
+		return false;
+	close(f);
+	return true;
+}
+
+/* FS_IOC_GETVERSION writes an int whatever its encoded size says. */
+static bool getversion(int fd, uint32_t *gen)
+{
+	union {
+		long l;
+		int i;
+	} v = { 0 };
+
+	if (ioctl(fd, FS_IOC_GETVERSION, &v) < 0)
+		return false;
+	*gen = (uint32_t)v.i;
+	return true;
+}
+
 int exports_new(const char *const *paths, const uint32_t *ids, const struct cfg_export *const *cfgs,
-		uint32_t n, const uint8_t key[16], struct exports **out, char *err, size_t errlen)
+		uint32_t n, const uint8_t key[16], struct fh_index *idx, struct exports **out,
+		char *err, size_t errlen)
 {
 	struct exports *e;
 	uint32_t i, j;
@@ -81,6 +150,15 @@ int exports_new(const char *const *paths, const uint32_t *ids, const struct cfg_
 	if (!e)
 		return -ENOMEM;
 	memcpy(e->fh_key, key, 16);
+	e->idx = idx;
+	if (!idx) {
+		e->idx = fh_index_new(0);
+		e->own_idx = true;
+		if (!e->idx) {
+			free(e);
+			return -ENOMEM;
+		}
+	}
 	e->node = calloc(1, sizeof(*e->node));
 	e->exp = calloc(n ? n : 1, sizeof(*e->exp));
 	if (!e->node || !e->exp)
@@ -134,6 +212,12 @@ int exports_new(const char *const *paths, const uint32_t *ids, const struct cfg_
 		}
 		x->dev = st.st_dev;
 		x->root_ino = st.st_ino;
+		x->by_index = fh_index_always(e->idx) || !host_handles_work(x);
+		if (x->by_index) {
+			uint32_t gen;
+
+			x->has_gen = getversion(x->mount_fd, &gen);
+		}
 		/* walk the components, creating pseudo nodes */
 		while (*p) {
 			const char *q;
@@ -192,6 +276,8 @@ void exports_free(struct exports *e)
 	}
 	for (i = 0; i < e->nnode; i++)
 		free(e->node[i].name);
+	if (e->own_idx)
+		fh_index_free(e->idx);
 	free(e->exp);
 	free(e->node);
 	free(e);
@@ -272,13 +358,24 @@ void fh_for_pseudo(const struct exports *e, uint32_t node, struct nfs_fh *fh)
 	fh_seal(e, fh);
 }
 
+static void put_be64(uint8_t *p, uint64_t v)
+{
+	v = htobe64(v);
+	memcpy(p, &v, 8);
+}
+
+static uint64_t get_be64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return be64toh(v);
+}
+
 static int fh_from_host(const struct exports *e, const struct export *x, int dirfd,
 			const char *name, int flags, struct nfs_fh *fh)
 {
-	union {
-		struct file_handle h;
-		uint8_t raw[sizeof(struct file_handle) + FH_MAX_HOST];
-	} u;
+	union host_handle u;
 	int mnt;
 
 	u.h.handle_bytes = FH_MAX_HOST;
@@ -295,28 +392,412 @@ static int fh_from_host(const struct exports *e, const struct export *x, int dir
 	return 0;
 }
 
+/* The generation of a regular file or directory open as fd (O_PATH), when
+ * the file system reports one and the server may open the object. */
+static bool obj_generation(const struct export *x, int fd, const struct stat *st, uint32_t *gen)
+{
+	char proc[64];
+	bool ok;
+	int f;
+
+	if (!x->has_gen || !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode)))
+		return false;
+	snprintf(proc, sizeof(proc), "/proc/thread-self/fd/%d", fd);
+	f = open(proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
+			       (S_ISDIR(st->st_mode) ? O_DIRECTORY : 0));
+	if (f < 0)
+		return false;
+	ok = getversion(f, gen);
+	close(f);
+	return ok;
+}
+
+static int fh_from_index(const struct exports *e, const struct export *x, int fd,
+			 struct nfs_fh *fh)
+{
+	uint32_t gen = 0;
+	struct stat st;
+	bool known;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	known = obj_generation(x, fd, &st, &gen);
+	memset(fh, 0, sizeof(*fh));
+	fh->data[0] = FH_VERSION;
+	fh->data[1] = FH_KIND_INDEXED;
+	put_be32(fh->data + 4, x->id);
+	put_be64(fh->data + 16, (uint64_t)st.st_dev);
+	put_be64(fh->data + 24, (uint64_t)st.st_ino);
+	put_be32(fh->data + 32, known ? gen : 0);
+	fh->data[36] = (uint8_t)((st.st_mode & S_IFMT) >> 12);
+	fh->data[37] = known ? FH_IX_GEN : 0;
+	fh->len = FH_IX_LEN;
+	fh_seal(e, fh);
+	return 0;
+}
+
 int fh_for_fd(const struct exports *e, const struct export *x, int fd, struct nfs_fh *fh)
 {
+	if (x->by_index)
+		return fh_from_index(e, x, fd, fh);
 	return fh_from_host(e, x, fd, "", AT_EMPTY_PATH, fh);
 }
 
 int fh_for_name(const struct exports *e, const struct export *x, int dirfd, const char *name,
 		struct nfs_fh *fh)
 {
-	return fh_from_host(e, x, dirfd, name, 0, fh);
+	int fd, r;
+
+	if (!x->by_index)
+		return fh_from_host(e, x, dirfd, name, 0, fh);
+	fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = fh_from_index(e, x, fd, fh);
+	close(fd);
+	return r;
+}
+
+void fh_learn(const struct exports *e, const struct export *x, int dirfd, const char *name,
+	      int fd)
+{
+	struct stat ds, st;
+	int r;
+
+	if (!x || !x->by_index || !e->idx)
+		return;
+	if (fstat(dirfd, &ds) < 0)
+		return;
+	if (fd >= 0)
+		r = fstat(fd, &st);
+	else
+		r = fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW);
+	if (r < 0 || st.st_dev != x->dev || ds.st_dev != x->dev || !S_ISDIR(ds.st_mode))
+		return;
+	fh_index_learn(e->idx, x->id, st.st_ino, ds.st_ino, name, strlen(name), false);
+}
+
+void fh_learn_stx(const struct exports *e, const struct export *x, int dirfd, const char *name,
+		  const struct statx *stx)
+{
+	struct stat ds;
+
+	if (!x || !x->by_index || !e->idx)
+		return;
+	if (makedev(stx->stx_dev_major, stx->stx_dev_minor) != x->dev || fstat(dirfd, &ds) < 0 ||
+	    ds.st_dev != x->dev || !S_ISDIR(ds.st_mode))
+		return;
+	fh_index_learn(e->idx, x->id, stx->stx_ino, ds.st_ino, name, strlen(name), false);
+}
+
+void fh_forget(const struct exports *e, const struct export *x, uint64_t ino)
+{
+	if (!x || !x->by_index || !e->idx)
+		return;
+	fh_index_forget(e->idx, x->id, ino);
+	fh_index_mark_gone(e->idx, x->id, ino);
+}
+
+static bool resource_errno(int err)
+{
+	return err == ENOMEM || err == EMFILE || err == ENFILE;
+}
+
+/* openat() of one component below dirfd in export x, checked to be on the
+ * export's file system (and to be inode ino when ino is not 0). */
+static int open_below(const struct export *x, int dirfd, const char *name, uint64_t ino,
+		      bool want_dir)
+{
+	struct stat st;
+	int fd;
+
+	fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC | (want_dir ? O_DIRECTORY : 0));
+	if (fd < 0)
+		return resource_errno(errno) ? -errno : -ENOENT;
+	if (fstat(fd, &st) < 0 || st.st_dev != x->dev || (ino && st.st_ino != ino)) {
+		close(fd);
+		return -ENOENT;
+	}
+	return fd;
+}
+
+/* Reopen inode ino of export x by the chain of (parent, name) links the
+ * index holds: an O_PATH descriptor, -ENOENT when the index does not lead
+ * to it, or -ENOMEM/-EMFILE/-ENFILE. */
+static int index_open(const struct exports *e, const struct export *x, uint64_t ino)
+{
+	char name[LNFS_MAX_NAME + 1];
+	uint64_t *inos = NULL, cur = ino, parent;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	int fd = -ENOENT, nfd;
+
+	while (cur != x->root_ino) {
+		if (n == LNFS_FH_MAX_DEPTH || fh_index_get(e->idx, x->id, cur, &parent, name,
+							   sizeof(name)) < 0)
+			goto out;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			uint64_t *ni = realloc(inos, nc * sizeof(*ni));
+			char **nn;
+
+			if (ni)
+				inos = ni;
+			nn = ni ? realloc(names, nc * sizeof(*nn)) : NULL;
+			if (!nn) {
+				fd = -ENOMEM;
+				goto out;
+			}
+			names = nn;
+			cap = nc;
+		}
+		names[n] = strdup(name);
+		if (!names[n]) {
+			fd = -ENOMEM;
+			goto out;
+		}
+		inos[n++] = cur;
+		cur = parent;
+	}
+	fd = fcntl(x->root_fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0) {
+		fd = -errno;
+		goto out;
+	}
+	for (i = n; i-- > 0;) {
+		nfd = open_below(x, fd, names[i], inos[i], i > 0);
+		close(fd);
+		fd = nfd;
+		if (fd < 0)
+			break;
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(inos);
+	return fd;
+}
+
+/* The directories still to read in a search, as paths relative to the
+ * export root built only from names read from directories. */
+struct search_queue {
+	char **path;
+	size_t head, tail, cap;
+};
+
+static int sq_push(struct search_queue *q, char *p)
+{
+	if (!p)
+		return -ENOMEM;
+	if (q->tail == q->cap) {
+		size_t nc = q->cap ? q->cap * 2 : 64;
+		char **np;
+
+		if (q->head > q->cap / 2) {
+			/* reuse the space of the directories already read */
+			memmove(q->path, q->path + q->head, (q->tail - q->head) * sizeof(*q->path));
+			q->tail -= q->head;
+			q->head = 0;
+		} else {
+			np = realloc(q->path, nc * sizeof(*np));
+			if (!np) {
+				free(p);
+				return -ENOMEM;
+			}
+			q->path = np;
+			q->cap = nc;
+		}
+	}
+	q->path[q->tail++] = p;
+	return 0;
+}
+
+/* Open a relative path of the search, one component at a time (never
+ * following a symlink, never leaving the file system). */
+static int open_rel(const struct export *x, const char *rel)
+{
+	char comp[LNFS_MAX_NAME + 1];
+	int fd, nfd;
+
+	fd = fcntl(x->root_fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	while (*rel) {
+		const char *slash = strchr(rel, '/');
+		size_t len = slash ? (size_t)(slash - rel) : strlen(rel);
+
+		if (len == 0 || len > LNFS_MAX_NAME) {
+			close(fd);
+			return -ENOENT;
+		}
+		memcpy(comp, rel, len);
+		comp[len] = 0;
+		nfd = open_below(x, fd, comp, 0, true);
+		close(fd);
+		if (nfd < 0)
+			return nfd;
+		fd = nfd;
+		rel += len + (slash ? 1 : 0);
+	}
+	return fd;
+}
+
+static bool is_stage_name(const char *name)
+{
+	return strncmp(name, LNFS_STAGE_PREFIX, sizeof(LNFS_STAGE_PREFIX) - 1) == 0;
+}
+
+/* Read one directory of the search: learn its entries, queue its
+ * subdirectories, and return a descriptor of inode ino if it is there
+ * (-ENOENT if not, -E2BIG when the budget ran out). */
+static int search_dir(const struct exports *e, const struct export *x, const char *rel,
+		      uint64_t ino, struct search_queue *q, size_t *budget)
+{
+	struct dirent *de;
+	struct stat ds, st;
+	DIR *dir;
+	int dfd, rfd, found = -ENOENT;
+
+	dfd = open_rel(x, rel);
+	if (dfd < 0)
+		return resource_errno(-dfd) ? dfd : -ENOENT;
+	rfd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0 || fstat(dfd, &ds) < 0) {
+		found = rfd >= 0 || !resource_errno(errno) ? -ENOENT : -errno;
+		if (rfd >= 0)
+			close(rfd);
+		close(dfd);
+		return found;
+	}
+	dir = fdopendir(rfd);
+	if (!dir) {
+		close(rfd);
+		close(dfd);
+		return -ENOMEM;
+	}
+	while (found == -ENOENT && (de = readdir(dir))) {
+		const char *name = de->d_name;
+		bool sub = de->d_type == DT_DIR;
+
+		if (!strcmp(name, ".") || !strcmp(name, "..") || is_stage_name(name))
+			continue;
+		if (*budget == 0) {
+			found = -E2BIG;
+			break;
+		}
+		(*budget)--;
+		fh_index_learn(e->idx, x->id, de->d_ino, ds.st_ino, name, strlen(name), true);
+		if (de->d_ino == ino) {
+			int fd = open_below(x, dfd, name, ino, false);
+
+			if (fd >= 0 || resource_errno(-fd)) {
+				found = fd;
+				break;
+			}
+		}
+		if (de->d_type == DT_UNKNOWN)
+			sub = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			      S_ISDIR(st.st_mode) && st.st_dev == x->dev;
+		if (sub && strlen(rel) + strlen(name) + 2 < 4096) {
+			size_t rl = strlen(rel), nl = strlen(name);
+			char *p = malloc(rl + nl + 2);
+
+			if (p) {
+				memcpy(p, rel, rl);
+				if (rl)
+					p[rl++] = '/';
+				memcpy(p + rl, name, nl + 1);
+			}
+			if (sq_push(q, p) < 0) {
+				found = -ENOMEM;
+				break;
+			}
+		}
+	}
+	closedir(dir);
+	close(dfd);
+	return found;
+}
+
+/* Breadth-first search of export x for inode ino (see the top of this
+ * file): an O_PATH descriptor, -ENOENT when a complete search did not find
+ * it, -E2BIG when the search stopped at LNFS_FH_SEARCH_MAX entries, or a
+ * resource error. */
+static int index_search(const struct exports *e, const struct export *x, uint64_t ino)
+{
+	struct search_queue q = { 0 };
+	size_t budget = LNFS_FH_SEARCH_MAX;
+	int found = -ENOENT;
+
+	if (sq_push(&q, strdup("")) < 0)
+		return -ENOMEM;
+	while (q.head < q.tail) {
+		char *rel = q.path[q.head++];
+
+		found = search_dir(e, x, rel, ino, &q, &budget);
+		free(rel);
+		if (found != -ENOENT)
+			break;
+	}
+	while (q.head < q.tail)
+		free(q.path[q.head++]);
+	free(q.path);
+	fh_index_flush(e->idx);
+	return found;
+}
+
+static nfsstat4 index_resolve(const struct exports *e, struct export *x, const struct nfs_fh *fh,
+			      int *out)
+{
+	const uint8_t *d = fh->data;
+	uint64_t ino = get_be64(d + 24);
+	uint32_t gen = get_be32(d + 32), g;
+	struct stat st;
+	int f;
+
+	if (fh->len != FH_IX_LEN || (d[37] & ~FH_IX_GEN) || d[38] || d[39])
+		return NFS4ERR_BADHANDLE;
+	if (get_be64(d + 16) != (uint64_t)x->dev)
+		return NFS4ERR_STALE;
+	if (ino == x->root_ino) {
+		f = fcntl(x->root_fd, F_DUPFD_CLOEXEC, 0);
+		if (f < 0)
+			return NFS4ERR_DELAY;
+	} else {
+		f = index_open(e, x, ino);
+		if (f == -ENOENT) {
+			if (fh_index_is_gone(e->idx, x->id, ino))
+				return NFS4ERR_STALE;
+			f = index_search(e, x, ino);
+			if (f == -ENOENT) {
+				fh_index_forget(e->idx, x->id, ino);
+				fh_index_mark_gone(e->idx, x->id, ino);
+			}
+		}
+		if (f < 0)
+			return resource_errno(-f) ? NFS4ERR_DELAY : NFS4ERR_STALE;
+	}
+	if (fstat(f, &st) < 0 || st.st_ino != ino || st.st_dev != x->dev ||
+	    (uint8_t)((st.st_mode & S_IFMT) >> 12) != d[36] ||
+	    ((d[37] & FH_IX_GEN) && obj_generation(x, f, &st, &g) && g != gen)) {
+		/* the inode number was reused by another object */
+		close(f);
+		return NFS4ERR_STALE;
+	}
+	*out = f;
+	return NFS4_OK;
 }
 
 nfsstat4 fh_resolve(const struct exports *e, const struct nfs_fh *fh, struct export **exp,
 		    uint32_t *node, int *fd)
 {
-	union {
-		struct file_handle h;
-		uint8_t raw[sizeof(struct file_handle) + FH_MAX_HOST];
-	} u;
+	union host_handle u;
 	uint64_t tag;
 	struct export *x;
 	struct stat st;
 	uint32_t i, id;
+	nfsstat4 s;
 	int f;
 
 	*exp = NULL;
@@ -340,11 +821,29 @@ nfsstat4 fh_resolve(const struct exports *e, const struct nfs_fh *fh, struct exp
 		}
 		return NFS4ERR_STALE;
 	}
+	if (fh->data[1] == FH_KIND_INDEXED) {
+		/* also on an export that has host handles now (the server
+		 * gained the capability): the index and the search still work */
+		x = exports_by_id(e, id);
+		if (!x)
+			return NFS4ERR_STALE;
+		s = index_resolve(e, x, fh, &f);
+		if (s != NFS4_OK)
+			return s;
+		*exp = x;
+		*fd = f;
+		return NFS4_OK;
+	}
 	if (fh->data[1] != FH_KIND_OBJECT || fh->len <= FH_OBJ_HDR)
 		return NFS4ERR_BADHANDLE;
 	x = exports_by_id(e, id);
 	if (!x)
 		return NFS4ERR_STALE;
+	if (x->by_index) {
+		/* a host handle from a privileged run: it cannot be opened
+		 * without CAP_DAC_READ_SEARCH, and says nothing portable */
+		return NFS4ERR_STALE;
+	}
 	u.h.handle_type = (int)get_be32(fh->data + 16);
 	u.h.handle_bytes = fh->len - FH_OBJ_HDR;
 	memcpy(u.h.f_handle, fh->data + FH_OBJ_HDR, u.h.handle_bytes);

@@ -13,6 +13,14 @@
  * forge a handle for an object the server never gave out, or move a handle
  * from one export to another.  The key lives in the state directory and so
  * survives restarts; handles then survive restarts too.
+ *
+ * Without CAP_DAC_READ_SEARCH open_by_handle_at() is refused, so an export
+ * whose start-up probe (a real open_by_handle_at() of its root) fails uses
+ * "index" handles instead: device, inode number, generation and type of the
+ * object under the same tag, resolved through the handle index
+ * (fhindex.h) that LOOKUP, READDIR, OPEN, CREATE, RENAME and LINK feed
+ * through fh_learn(), and, when the index is out of date, by a bounded
+ * breadth-first search from the export root.  See export.c for the limits.
  */
 #ifndef LNFSD_EXPORT_H
 #define LNFSD_EXPORT_H
@@ -23,6 +31,7 @@
 #include <sys/types.h>
 
 #include "server/fh.h"
+#include "server/fhindex.h"
 #include "xdr/nfs4_prot.h"
 
 struct cfg_export;
@@ -37,6 +46,8 @@ struct export {
 	uint64_t root_ino;
 	uint32_t pseudo_node;       /* the pseudo node this export is mounted on */
 	const struct cfg_export *cfg; /* borrowed from the snapshot that built us */
+	bool by_index;              /* index handles (no open_by_handle_at()) */
+	bool has_gen;               /* FS_IOC_GETVERSION works on this file system */
 };
 
 struct pseudo_node {
@@ -53,13 +64,19 @@ struct exports {
 	struct pseudo_node *node;   /* array, node 0 is "/"; owned */
 	uint32_t nnode;
 	uint8_t fh_key[16];         /* tag key for handles */
+	struct fh_index *idx;       /* handle index; borrowed, or owned if own_idx */
+	bool own_idx;
 };
 
 /* Build the export table for n host paths with the given ids.  cfgs[i]
- * (may be NULL) is kept as a borrowed pointer in exp[i].cfg.  Returns 0 or
- * -errno and writes a message naming the path into err. */
+ * (may be NULL) is kept as a borrowed pointer in exp[i].cfg.  idx (may be
+ * NULL: a memory-only one is made when an export needs it) is the handle
+ * index, borrowed; each export is probed and set to index handles when
+ * open_by_handle_at() of its root fails (or idx says FH_INDEX_ALWAYS).
+ * Returns 0 or -errno and writes a message naming the path into err. */
 int exports_new(const char *const *paths, const uint32_t *ids, const struct cfg_export *const *cfgs,
-		uint32_t n, const uint8_t key[16], struct exports **out, char *err, size_t errlen);
+		uint32_t n, const uint8_t key[16], struct fh_index *idx, struct exports **out,
+		char *err, size_t errlen);
 void exports_free(struct exports *e);
 
 struct export *exports_by_id(const struct exports *e, uint32_t id);
@@ -77,6 +94,23 @@ int fh_for_fd(const struct exports *e, const struct export *x, int fd, struct nf
 /* Same for the entry `name` of directory dirfd, without opening it. */
 int fh_for_name(const struct exports *e, const struct export *x, int dirfd, const char *name,
 		struct nfs_fh *fh);
+
+/*
+ * Index handles: tell the index that the entry name of directory dirfd (both
+ * in export x) is the object open as fd (-1: look the name up, without
+ * following a symlink).  Call it wherever a name is resolved or made
+ * (LOOKUP, READDIR, OPEN, CREATE, RENAME, LINK).  Nothing is done for
+ * exports with host handles; failures are ignored (the search covers them).
+ */
+void fh_learn(const struct exports *e, const struct export *x, int dirfd, const char *name,
+	      int fd);
+/* Index handles: the object with inode number ino lost its last name
+ * through NFS (REMOVE): its handles are NFS4ERR_STALE without a search. */
+void fh_forget(const struct exports *e, const struct export *x, uint64_t ino);
+/* Same as fh_learn() for an entry already statx()ed by name (READDIR). */
+struct statx;
+void fh_learn_stx(const struct exports *e, const struct export *x, int dirfd, const char *name,
+		  const struct statx *stx);
 
 /*
  * Resolve a client's handle.  On success returns NFS4_OK and either sets

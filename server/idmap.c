@@ -7,8 +7,10 @@
  */
 #include <errno.h>
 #include <sys/types.h>
+#include <grp.h>
 #include <nfsidmap.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,4 +91,67 @@ nfsstat4 idmap_group_to_gid(const struct compound *c, const uint8_t *s, uint32_t
 	if (parse_number(s, len, gid))
 		return NFS4_OK;
 	return by_name(s, len, true, gid);
+}
+
+bool idmap_gss_principal(void *ctx, const char *principal, const char *local_realm,
+			 struct rpc_cred *cred)
+{
+	char name[RPC_PRINCIPAL_MAX + 1], buf[16384];
+	gid_t groups[RPC_AUTH_SYS_MAX_GIDS], *all;
+	struct passwd pw, *res = NULL;
+	const char *at = strrchr(principal, '@');
+	uid_t uid = 0;
+	gid_t gid = 0;
+	int n = RPC_AUTH_SYS_MAX_GIDS, r = -1, i;
+
+	if (strlen(principal) >= sizeof(name))
+		return false;
+	strcpy(name, principal);
+	/* libnfsidmap first: its methods (nsswitch, static, ldap) carry the
+	 * site's rules, machine principals listed in [Static] included */
+	pthread_mutex_lock(&idmap_lock);
+	if (idmap_ready == 0)
+		idmap_ready = nfs4_init_name_mapping(NULL) == 0 ? 1 : -1;
+	if (idmap_ready == 1) {
+		r = nfs4_gss_princ_to_ids("krb5", name, &uid, &gid);
+		if (r == 0 && nfs4_gss_princ_to_grouplist("krb5", name, groups, &n) != 0)
+			n = -1;
+	}
+	pthread_mutex_unlock(&idmap_lock);
+
+	if (r != 0) {
+		/* user@REALM of the server's own realm is the local user of
+		 * that name; service and machine principals (nfs/host@REALM)
+		 * stay anonymous unless libnfsidmap maps them */
+		if (!at || at == principal || !local_realm[0] || strcmp(at + 1, local_realm) ||
+		    memchr(principal, '/', (size_t)(at - principal)))
+			return false;
+		name[at - principal] = 0;
+		if (getpwnam_r(name, &pw, buf, sizeof(buf), &res) != 0 || !res)
+			return false;
+		uid = pw.pw_uid;
+		gid = pw.pw_gid;
+		n = 0;
+		if (getgrouplist(name, gid, NULL, &n) == -1 && n > 0) {
+			all = calloc((size_t)n, sizeof(*all));
+			if (all && getgrouplist(name, gid, all, &n) != -1) {
+				if (n > RPC_AUTH_SYS_MAX_GIDS)
+					n = RPC_AUTH_SYS_MAX_GIDS; /* the wire's limit for AUTH_SYS */
+				memcpy(groups, all, (size_t)n * sizeof(*all));
+			} else {
+				n = 0;
+			}
+			free(all);
+		}
+	}
+	if (n < 0)
+		n = 0;
+	if (n > RPC_AUTH_SYS_MAX_GIDS)
+		n = RPC_AUTH_SYS_MAX_GIDS;
+	cred->uid = uid;
+	cred->gid = gid;
+	cred->ngids = (uint32_t)n;
+	for (i = 0; i < n; i++)
+		cred->gids[i] = groups[i];
+	return true;
 }

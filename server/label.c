@@ -21,6 +21,7 @@
 #include "server/label.h"
 #include "server/log.h"
 #include "server/srv.h"
+#include "server/stats.h"
 
 bool label_enabled(const struct compound *c, const struct export *x)
 {
@@ -56,6 +57,30 @@ void label_forget_end(const struct compound *c, int fd, bool done)
 	cred_lower(fsuid);
 }
 
+/* Count a refused label and say so in the log, rate-limited: clients can
+ * cause any number of these. */
+static void label_refused(const struct compound *c, const struct cfg_domain *d, bool write,
+			  nfsstat4 s)
+{
+	struct srv *srv = c->srv;
+	char addr[64];
+
+	if (!srv)
+		return;
+	stats_label(srv->stats, d->name,
+		    s == NFS4ERR_BADLABEL ? STATS_LABEL_REJECTED : STATS_LABEL_DENIED);
+	log_limited(&srv->log_limits[LOG_KIND_LABEL], LOG_NOTICE,
+		    "client %s: label %s refused in domain %s: %s",
+		    log_addr(c->call && c->call->conn ? &c->call->conn->peer : NULL, addr,
+			     sizeof(addr)),
+		    write ? "write" : "read", d->name,
+		    s == NFS4ERR_BADLABEL ? "not a label the domain accepts (NFS4ERR_BADLABEL)" :
+		    s == NFS4ERR_ACCESS ? (write ? "the domain is read-only (NFS4ERR_ACCESS)" :
+					   "no translation and translate-unmapped = deny "
+					   "(NFS4ERR_ACCESS)") :
+		    "not supported for this object");
+}
+
 static void to_lfs(const struct nfs_label *l, struct lfs_label *o)
 {
 	o->lfs = l->lfs;
@@ -82,8 +107,14 @@ nfsstat4 label_get(const struct compound *c, const struct export *x, int fd,
 			log_warn("domain %s: the stored label of an object is corrupt; serving the default",
 				 d->name);
 			lfs_default(d, &l);
+		} else if (r == -EACCES && d->xlate_unmapped != CFG_XLATE_DENY) {
+			/* an unprivileged server may not read the user.* xattr
+			 * of an object it may not read: the default, so that
+			 * GETATTR and READDIR of the object still work */
+			lfs_default(d, &l);
 		} else if (r == -EACCES) {
 			/* translate-unmapped = deny */
+			label_refused(c, d, false, NFS4ERR_ACCESS);
 			return NFS4ERR_ACCESS;
 		} else if (r < 0) {
 			return nfs4_errno(-r);
@@ -93,6 +124,8 @@ nfsstat4 label_get(const struct compound *c, const struct export *x, int fd,
 	out->pi = l.pi;
 	out->len = l.len;
 	memcpy(out->data, l.data, l.len);
+	if (c->srv)
+		stats_label(c->srv->stats, d->name, STATS_LABEL_READ);
 	return NFS4_OK;
 }
 
@@ -120,11 +153,17 @@ nfsstat4 label_check(const struct compound *c, const struct export *x, const str
 {
 	const struct cfg_domain *d = srv_domain_for_call(c->srv, c);
 	struct lfs_label ll;
+	nfsstat4 s;
 
-	if (d->read_only)
+	if (d->read_only) {
+		label_refused(c, d, true, NFS4ERR_ACCESS);
 		return NFS4ERR_ACCESS;
+	}
 	to_lfs(l, &ll);
-	return lfs_status(lfs_validate(d, &ll));
+	s = lfs_status(lfs_validate(d, &ll));
+	if (s != NFS4_OK)
+		label_refused(c, d, true, s);
+	return s;
 }
 
 nfsstat4 label_set(const struct compound *c, const struct export *x, int fd,
@@ -143,6 +182,8 @@ nfsstat4 label_set(const struct compound *c, const struct export *x, int fd,
 	s = lfs_status(lfs_write(label_fb(c), d, fd, &ll));
 	if (s != NFS4_OK)
 		log_info("domain %s: storing a label failed: nfsstat4 %u", d->name, s);
+	else if (c->srv)
+		stats_label(c->srv->stats, d->name, STATS_LABEL_WRITE);
 	return s;
 }
 

@@ -34,6 +34,13 @@
 #define LNFS_MAX_XATTR_KEY 250u
 #define LNFS_MAX_XATTR_VALUE 65536u
 #define LNFS_MAX_XATTR_LIST 65536u
+/* Index handles (export.h, unprivileged mode): the deepest chain of
+ * directories followed from the export root (a path of one-character
+ * names near PATH_MAX), and the most directory entries one search for an
+ * object the index does not know may read, so a stale handle costs
+ * bounded work. */
+#define LNFS_FH_MAX_DEPTH 2048u
+#define LNFS_FH_SEARCH_MAX 1000000u
 /* Name prefix of the hidden staging entries used for atomic labelled
  * creation; never shown to clients. */
 #define LNFS_STAGE_PREFIX ".lnfsd-stage-"

@@ -3,6 +3,7 @@
  * log.c - logging.  Verbosity 0 shows warnings and errors and the start/stop
  * notices, -v adds informational events (clients, reloads), -vv debug.
  */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
@@ -50,4 +51,63 @@ void log_msg(int prio, const char *fmt, ...)
 	} else {
 		syslog(prio, "%s", line);
 	}
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* A token bucket in its GCRA form: one atomic time stamp, no lock. */
+static bool log_limit_take(struct log_limit *l, unsigned *suppressed)
+{
+	const uint64_t tau = (uint64_t)(LOG_LIMIT_BURST - 1) * LOG_LIMIT_INTERVAL_MS;
+	uint64_t now = now_ms(), tat, base;
+
+	tat = atomic_load_explicit(&l->tat, memory_order_relaxed);
+	do {
+		base = tat > now ? tat : now;
+		if (base - now > tau) {
+			atomic_fetch_add_explicit(&l->suppressed, 1, memory_order_relaxed);
+			return false;
+		}
+	} while (!atomic_compare_exchange_weak_explicit(&l->tat, &tat, base + LOG_LIMIT_INTERVAL_MS,
+							memory_order_relaxed,
+							memory_order_relaxed));
+	*suppressed = atomic_exchange_explicit(&l->suppressed, 0, memory_order_relaxed);
+	return true;
+}
+
+void log_limited(struct log_limit *l, int prio, const char *fmt, ...)
+{
+	unsigned suppressed = 0;
+	char line[1024];
+	va_list ap;
+
+	if (!log_enabled(prio) || (l && !log_limit_take(l, &suppressed)))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (suppressed)
+		log_msg(prio, "%s (%u similar messages suppressed)", line, suppressed);
+	else
+		log_msg(prio, "%s", line);
+}
+
+const char *log_addr(const void *sockaddr, char *buf, size_t len)
+{
+	const struct sockaddr *sa = sockaddr;
+
+	snprintf(buf, len, "?");
+	if (!sa)
+		return buf;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, len);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, len);
+	return buf;
 }

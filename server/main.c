@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -23,12 +24,16 @@
 #include "config/cfg.h"
 #include "lfs/lfs.h"
 #include "rpc/rpc.h"
+#include "server/caps.h"
+#include "server/ctl.h"
 #include "server/export.h"
+#include "server/idmap.h"
 #include "server/limits.h"
 #include "server/log.h"
 #include "server/nfs4_prog.h"
 #include "server/srv.h"
 #include "server/state.h"
+#include "server/stats.h"
 #include "xdr/nfs4_prot.h"
 
 #define MAX_CLI 64
@@ -207,23 +212,33 @@ struct sigctx {
 	int sfd;
 };
 
-static void reload(struct sigctx *sc)
+/* SIGHUP and "lnfsctl reload": 0, or -1 with the reason in msg. */
+static int reload(struct sigctx *sc, char *msg, size_t len)
 {
 	char err[1024] = "";
 	struct snapshot *snap;
 	struct cfg *cfg;
 
-	if (build_cfg(sc->opts, &cfg, err, sizeof(err)) < 0) {
+	ctl_sd_notify("RELOADING=1");
+	if (build_cfg(sc->opts, &cfg, err, sizeof(err)) < 0 ||
+	    snapshot_new(sc->srv, cfg, &snap, err, sizeof(err)) < 0) {
 		log_err("reload failed, keeping the running configuration: %s", err);
-		return;
-	}
-	if (snapshot_new(sc->srv, cfg, &snap, err, sizeof(err)) < 0) {
-		log_err("reload failed, keeping the running configuration: %s", err);
-		return;
+		snprintf(msg, len, "%s", err);
+		ctl_sd_notify("READY=1");
+		return -1;
 	}
 	state_set_lease_time(sc->srv->state, snap->cfg->lease_time);
+	snprintf(msg, len, "configuration reloaded: %u exports, %u label domains",
+		 snap->cfg->nexports, snap->cfg->ndomains);
 	srv_snapshot_swap(sc->srv, snap);
-	log_msg(LOG_NOTICE, "configuration reloaded: %u exports", snap->cfg->nexports);
+	log_msg(LOG_NOTICE, "%s", msg);
+	ctl_sd_notify("READY=1");
+	return 0;
+}
+
+static int ctl_reload(void *arg, char *msg, size_t len)
+{
+	return reload(arg, msg, len);
 }
 
 static void on_signal(void *arg, int fd)
@@ -233,12 +248,16 @@ static void on_signal(void *arg, int fd)
 
 	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		switch (si.ssi_signo) {
-		case SIGHUP:
-			reload(sc);
+		case SIGHUP: {
+			char msg[1024];
+
+			reload(sc, msg, sizeof(msg));
 			break;
+		}
 		case SIGTERM:
 		case SIGINT:
 			log_msg(LOG_NOTICE, "signal %u: shutting down", si.ssi_signo);
+			ctl_sd_notify("STOPPING=1");
 			rpc_server_stop(sc->srv->rpc);
 			break;
 		default:
@@ -266,6 +285,45 @@ static void server_identity(struct srv *s)
 	snprintf(s->server_scope, sizeof(s->server_scope), "lnfsd@%s", host);
 }
 
+/* What an unprivileged lnfsd does differently (decisions.md 3), said once. */
+static void unprivileged_notes(struct srv *s, const struct caps *caps, const struct cfg *cfg)
+{
+	unsigned i;
+
+	s->single_user = !caps->setid;
+	if (s->single_user)
+		log_warn("no CAP_SETUID/CAP_SETGID: every operation runs as uid %u gid %u, so "
+			 "per-user permissions are not enforced beyond that user's own rights; "
+			 "squash settings (root_squash, all_squash, anonuid, anongid) do not apply",
+			 (unsigned)geteuid(), (unsigned)getegid());
+	if (!caps->dac_read_search)
+		log_warn("no CAP_DAC_READ_SEARCH: file handles are lnfsd's own (an index in "
+			 "%s and a search of the export), see docs/design.md", cfg->state_dir);
+	if (caps->sys_admin)
+		return;
+	for (i = 0; i < cfg->ndomains; i++)
+		if (!strncmp(cfg->domains[i].xattr, "trusted.", 8) ||
+		    !strncmp(cfg->domains[i].xattr, "security.", 9))
+			log_warn("no CAP_SYS_ADMIN: label domain %s cannot store labels in %s "
+				 "(use xattr = user.lnfs.%s)", cfg->domains[i].name,
+				 cfg->domains[i].xattr, cfg->domains[i].name);
+}
+
+/* Every connection and every open file holds a descriptor: use the whole
+ * hard limit (a soft limit of 1024 stopped accepting at ~1000 clients;
+ * tests/load/load.sh). */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_warn("cannot raise the open files limit to %llu: %s",
+			 (unsigned long long)rl.rlim_max, strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
 	struct rpc_server_opts ropts;
@@ -273,6 +331,9 @@ int main(int argc, char **argv)
 	struct srv srv;
 	struct snapshot *snap;
 	struct sigctx sc;
+	struct ctl_hooks hooks;
+	struct ctl *ctl = NULL;
+	struct caps caps;
 	struct cfg *cfg;
 	char err[1024] = "";
 	const char *emsg;
@@ -292,16 +353,22 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_setup(opts.foreground, opts.verbose);
+	raise_nofile();
 	umask(0);
 
 	memset(&srv, 0, sizeof(srv));
 	pthread_mutex_init(&srv.snap_lock, NULL);
 	srv.verbose = opts.verbose;
 	srv.lease_time = cfg->lease_time;
+	srv.stats = stats_new();
+	if (!srv.stats) {
+		fprintf(stderr, "lnfsd: out of memory\n");
+		return 1;
+	}
 	server_identity(&srv);
-	if (geteuid() != 0)
-		log_warn("not running as root: file handles need CAP_DAC_READ_SEARCH and "
-			 "trusted.* labels CAP_SYS_ADMIN");
+	if (caps_probe(&caps) < 0)
+		log_warn("cannot read the process capabilities: assuming none");
+	unprivileged_notes(&srv, &caps, cfg);
 	r = fh_key_load(cfg->state_dir, srv.fh_key);
 	if (r < 0) {
 		log_warn("cannot keep the file handle key in %s (%s): handles will not survive a restart",
@@ -313,6 +380,16 @@ int main(int argc, char **argv)
 	if (r < 0)
 		log_warn("no fallback label store in %s (%s): symlinks and special files "
 			 "cannot be labelled in user.* domains", cfg->state_dir, strerror(-r));
+	/* index handles (export.h) for exports open_by_handle_at() cannot serve */
+	srv.fh_index = fh_index_new(0);
+	if (!srv.fh_index) {
+		fprintf(stderr, "lnfsd: out of memory\n");
+		return 1;
+	}
+	r = fh_index_persist(srv.fh_index, cfg->state_dir);
+	if (r < 0 && !caps.dac_read_search)
+		log_warn("cannot keep the file handle index in %s (%s): after a restart, handles "
+			 "are found by searching the exports", cfg->state_dir, strerror(-r));
 	r = snapshot_new(&srv, cfg, &snap, err, sizeof(err));
 	if (r < 0) {
 		fprintf(stderr, "lnfsd: %s\n", err);
@@ -344,6 +421,16 @@ int main(int argc, char **argv)
 	}
 	rpc_server_register(srv.rpc, NFS4_PROGRAM, NFS_V4, 2, nfs4_dispatch, &srv);
 	rpc_server_on_conn_closed(srv.rpc, conn_closed, srv.state);
+	{
+		/* RPCSEC_GSS: Kerberos contexts accepted with the configured
+		 * keytab (else KRB5_KTNAME), principals mapped by idmap.c */
+		struct rpc_gss_opts gopts = { .keytab = snap->cfg->keytab,
+					      .map = idmap_gss_principal };
+
+		r = rpc_server_gss_setup(srv.rpc, &gopts);
+		if (r < 0 && r != -ENOTSUP)
+			log_warn("RPCSEC_GSS not available: %s", strerror(-r));
+	}
 
 	if (opts.nlisten) {
 		for (i = 0; i < opts.nlisten; i++) {
@@ -392,6 +479,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lnfsd: signal setup failed: %s\n", strerror(errno));
 		return 1;
 	}
+	hooks.reload = ctl_reload;
+	hooks.arg = &sc;
+	r = ctl_start(&srv, snap->cfg, &hooks, &ctl, err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "lnfsd: %s: %s\n",
+			snap->cfg->conf_path ? snap->cfg->conf_path : "config", err);
+		return 1;
+	}
 
 	if (!opts.foreground && daemon(0, 0) < 0) {
 		fprintf(stderr, "lnfsd: cannot become a daemon: %s\n", strerror(errno));
@@ -402,17 +497,33 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (i = 0; i < snap->cfg->nexports; i++)
-		log_msg(LOG_NOTICE, "exporting %s (id %u)", snap->cfg->exports[i].path,
-			snap->cfg->exports[i].id);
+		log_msg(LOG_NOTICE, "exporting %s (id %u)%s", snap->cfg->exports[i].path,
+			snap->cfg->exports[i].id,
+			exports_by_id(snap->exports, snap->cfg->exports[i].id)->by_index ?
+				", file handles by lnfsd's index (open_by_handle_at() refused)" :
+				"");
 	log_msg(LOG_NOTICE, "lnfsd %s ready: NFSv4.1/4.2, port %d", PACKAGE_VERSION,
 		rpc_server_bound_port(srv.rpc, 0));
+	{
+		char ready[128];
+
+		snprintf(ready, sizeof(ready), "READY=1\nMAINPID=%ld\nSTATUS=serving %u exports",
+			 (long)getpid(), snap->cfg->nexports);
+		r = ctl_sd_notify(ready);
+		if (r < 0)
+			log_warn("cannot tell the service manager that lnfsd is ready "
+				 "($NOTIFY_SOCKET): %s", strerror(-r));
+	}
 
 	r = rpc_server_run(srv.rpc);
 	state_stop_laundromat(srv.state);
 	rpc_server_free(srv.rpc);
+	ctl_free(ctl);
+	stats_free(srv.stats);
 	state_table_free(srv.state);
 	snapshot_put(srv.snap);
 	lfs_fallback_close(srv.label_fb);
+	fh_index_free(srv.fh_index);
 	close(sc.sfd);
 	log_msg(LOG_NOTICE, "stopped");
 	return r < 0 ? 1 : 0;

@@ -43,4 +43,12 @@ unsigned obj_perms(const struct compound *c, const struct stat *st);
 /* The export's client rule says read-only for this caller. */
 bool obj_export_readonly(const struct compound *c, const struct export *x);
 
+/* The call's security flavour (AUTH_SYS, AUTH_NONE, krb5/krb5i/krb5p) is
+ * one the export's client rule for the caller lists (sec=); AUTH_NONE goes
+ * wherever AUTH_SYS does (it could claim the anonymous ids with AUTH_SYS
+ * anyway).  Pseudo directories (x == NULL) take every flavour: they only
+ * show export paths.  False means NFS4ERR_WRONGSEC (op_fh.c, RFC 8881
+ * §2.6.3.1). */
+bool obj_flavor_ok(const struct compound *c, const struct export *x);
+
 #endif

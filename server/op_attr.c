@@ -154,7 +154,8 @@ unsigned obj_perms(const struct compound *c, const struct stat *st)
 
 	/* the identity the op runs with: after the export's squash rule */
 	cred_for(c, c->cur.exp, &id);
-	if (id.server || id.uid == 0) {
+	/* an unprivileged server's own identity has only its user's rights */
+	if (id.uid == 0 || (id.server && !(c->srv && c->srv->single_user))) {
 		bits = 6;
 		if (S_ISDIR(st->st_mode) || (st->st_mode & 0111))
 			bits |= 1;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/cfg.h"
 #include "rpc/rpc.h"
 #include "server/attr.h"
 #include "server/export.h"
@@ -217,6 +218,7 @@ static nfsstat4 lookup_name(struct compound *c, const char *name)
 		close(fd);
 		return NFS4ERR_ACCESS;
 	}
+	fh_learn(c->exports, o->exp, o->fd, name, fd); /* index handles (export.h) */
 	return obj_set_fd(c, o, o->exp, fd);
 }
 
@@ -231,10 +233,15 @@ NFS4_OP(lookup)
 
 		return d != NFS4_OK && r != NFS4ERR_BADXDR ? d : r;
 	}
-	return lookup_name(c, name);
+	r = lookup_name(c, name);
+	/* RFC 8881 §2.6.3.1.1.3: LOOKUP answers for the object it reaches */
+	if (r == NFS4_OK && !obj_flavor_ok(c, c->cur.exp))
+		r = NFS4ERR_WRONGSEC;
+	return r;
 }
 
-NFS4_OP(lookupp)
+/* LOOKUPP without the flavour check (SECINFO_NO_NAME uses it too). */
+static nfsstat4 lookup_parent(struct compound *c)
 {
 	struct cur_obj *o = &c->cur;
 	const struct exports *e = c->exports;
@@ -271,19 +278,118 @@ NFS4_OP(lookupp)
 	return obj_set_fd(c, o, o->exp, fd);
 }
 
-/* secinfo4 list: the flavours the export accepts (AUTH_SYS, AUTH_NONE until
- * RPCSEC_GSS exists). */
-static nfsstat4 put_secinfo(struct xdr_out *res)
+NFS4_OP(lookupp)
 {
-	xdr_put_u32(res, 2);
-	xdr_put_u32(res, RPC_AUTH_SYS);
-	xdr_put_u32(res, RPC_AUTH_NONE);
+	nfsstat4 r = lookup_parent(c);
+
+	/* RFC 8881 §2.6.3.1.1.4 */
+	if (r == NFS4_OK && !obj_flavor_ok(c, c->cur.exp))
+		r = NFS4ERR_WRONGSEC;
+	return r;
+}
+
+/* ---- security flavours (RFC 8881 §2.6, §18.29, §18.45) ---- */
+
+/* Kerberos v5 mechanism OID 1.2.840.113554.1.2.2, DER contents without the
+ * tag and length, as sec_oid4 carries it (and as the Linux client compares). */
+static const uint8_t krb5_oid[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02 };
+
+/* The cfg_sec of the call's credential. */
+static enum cfg_sec call_sec(const struct compound *c)
+{
+	const struct rpc_cred *rc = &c->call->cred;
+
+	if (rc->flavor == RPC_AUTH_GSS)
+		return rc->gss_service == RPC_GSS_SVC_PRIVACY	? CFG_SEC_KRB5P :
+		       rc->gss_service == RPC_GSS_SVC_INTEGRITY ? CFG_SEC_KRB5I :
+								  CFG_SEC_KRB5;
+	return rc->flavor == RPC_AUTH_SYS ? CFG_SEC_SYS : CFG_SEC_NONE;
+}
+
+/* The caller's client rule of a configured export, or NULL. */
+static const struct cfg_client *sec_rule(const struct compound *c, const struct cfg_export *ce)
+{
+	return cfg_match_client(ce, (const struct sockaddr *)&c->call->conn->peer, NULL);
+}
+
+bool obj_flavor_ok(const struct compound *c, const struct export *x)
+{
+	const struct cfg_client *cl;
+	unsigned mask;
+	enum cfg_sec s;
+
+	if (!x || !c->call)
+		return true;
+	cl = x->cfg ? sec_rule(c, x->cfg) : NULL;
+	mask = cl ? cl->sec_mask : 1u << CFG_SEC_SYS;
+	s = call_sec(c);
+	if (s == CFG_SEC_NONE && (mask & (1u << CFG_SEC_SYS)))
+		return true;
+	return (mask & (1u << s)) != 0;
+}
+
+/* One secinfo4: flavor, and for RPCSEC_GSS rpcsec_gss_info (oid, qop 0,
+ * service). */
+static void put_one_sec(struct xdr_out *res, enum cfg_sec s)
+{
+	switch (s) {
+	case CFG_SEC_SYS:
+		xdr_put_u32(res, RPC_AUTH_SYS);
+		break;
+	case CFG_SEC_NONE:
+		xdr_put_u32(res, RPC_AUTH_NONE);
+		break;
+	default:
+		xdr_put_u32(res, RPC_AUTH_GSS);
+		xdr_put_opaque(res, krb5_oid, sizeof(krb5_oid));
+		xdr_put_u32(res, 0);
+		xdr_put_u32(res, s == CFG_SEC_KRB5P ? RPC_GSS_SVC_PRIVACY :
+				 s == CFG_SEC_KRB5I ? RPC_GSS_SVC_INTEGRITY :
+						      RPC_GSS_SVC_NONE);
+		break;
+	}
+}
+
+/*
+ * SECINFO4resok: the flavours of the caller's client rule of export x, in
+ * its sec= order.  For a pseudo directory (x == NULL), every flavour some
+ * export offers the caller, in configuration order, so a client probing
+ * the root finds one it can use below it.
+ */
+static nfsstat4 put_secinfo(struct compound *c, const struct export *x, struct xdr_out *res)
+{
+	const struct cfg *cfg = c->snap ? c->snap->cfg : NULL;
+	const struct cfg_client *cl;
+	uint8_t list[CFG_SEC_COUNT];
+	unsigned i, j, n = 0, seen = 0;
+
+	if (x) {
+		cl = x->cfg ? sec_rule(c, x->cfg) : NULL;
+		for (i = 0; cl && i < cl->nsec && n < CFG_SEC_COUNT; i++)
+			list[n++] = cl->sec[i];
+	} else {
+		for (i = 0; cfg && i < cfg->nexports; i++) {
+			cl = sec_rule(c, &cfg->exports[i]);
+			for (j = 0; cl && j < cl->nsec && n < CFG_SEC_COUNT; j++) {
+				if (seen & (1u << cl->sec[j]))
+					continue;
+				seen |= 1u << cl->sec[j];
+				list[n++] = cl->sec[j];
+			}
+		}
+	}
+	if (n == 0)
+		list[n++] = CFG_SEC_SYS; /* no rule: the default, sec=sys */
+	xdr_put_u32(res, n);
+	for (i = 0; i < n; i++)
+		put_one_sec(res, (enum cfg_sec)list[i]);
 	return res->overflow ? NFS4ERR_RESOURCE : NFS4_OK;
 }
 
 NFS4_OP(secinfo)
 {
 	char name[LNFS_MAX_NAME + 1];
+	struct export *x;
 	struct cur_obj save;
 	nfsstat4 r;
 
@@ -299,12 +405,14 @@ NFS4_OP(secinfo)
 	cur_obj_release(&save);
 	if (r != NFS4_OK)
 		return r;
+	x = c->cur.exp;
 	cur_obj_release(&c->cur);
-	return put_secinfo(res);
+	return put_secinfo(c, x, res);
 }
 
 NFS4_OP(secinfo_no_name)
 {
+	struct export *x;
 	uint32_t style;
 	nfsstat4 r;
 
@@ -313,10 +421,12 @@ NFS4_OP(secinfo_no_name)
 	if (style > 1)
 		return NFS4ERR_INVAL;
 	if (style == 1) {
-		r = nfs4_op_lookupp(c, args, res);
+		/* no WRONGSEC from SECINFO_NO_NAME (RFC 8881 §2.6.3.1.1.5) */
+		r = lookup_parent(c);
 		if (r != NFS4_OK)
 			return r;
 	}
+	x = c->cur.exp;
 	cur_obj_release(&c->cur);
-	return put_secinfo(res);
+	return put_secinfo(c, x, res);
 }

@@ -133,6 +133,12 @@ nfsstat4 nfs4_op_exchange_id(struct compound *c, struct xdr_in *args, struct xdr
 	 * result-only CONFIRMED_R, are invalid. */
 	if (a.flags & ~EXCHGID4_FLAG_MASK_A)
 		return NFS4ERR_INVAL;
+	/* SUPP_FENCE_OPS is defined by NFSv4.2 (RFC 7862, XDR in RFC 7863),
+	 * for client or server to set; at minor version 1 the bit is
+	 * undefined, hence NFS4ERR_INVAL (§18.35.3).  Never set in
+	 * eir_flags: no fence operations here. */
+	if (c->minorversion < 2 && (a.flags & EXCHGID4_FLAG_SUPP_FENCE_OPS))
+		return NFS4ERR_INVAL;
 
 	status = state_exchange_id(c, &a, &r);
 	if (status)

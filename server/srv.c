@@ -70,7 +70,8 @@ int snapshot_new(struct srv *s, struct cfg *cfg, struct snapshot **out, char *er
 		ids[i] = cfg->exports[i].id;
 		cfgs[i] = &cfg->exports[i];
 	}
-	r = exports_new(paths, ids, cfgs, cfg->nexports, s->fh_key, &snap->exports, err, errlen);
+	r = exports_new(paths, ids, cfgs, cfg->nexports, s->fh_key, s->fh_index, &snap->exports,
+			err, errlen);
 	if (r < 0)
 		goto out;
 	atomic_init(&snap->refcount, 1);

@@ -12,15 +12,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "server/log.h"
 #include "xdr/nfs4_prot.h"
 
 struct cfg;
 struct cfg_domain;
 struct lfs_fallback;
+struct fh_index;
 struct state_table;
 struct exports;
 struct rpc_server;
 struct compound;
+struct stats;
 
 /*
  * The configuration and the export table built from it, replaced together
@@ -51,6 +54,12 @@ struct srv {
 	int verbose;
 	bool privileged;               /* CAP_DAC_READ_SEARCH/CAP_SYS_ADMIN usable */
 	struct lfs_fallback *label_fb; /* state-dir/labels (lfs.h), or NULL */
+	struct fh_index *fh_index;     /* index handles (fhindex.h), or NULL */
+	bool single_user;              /* no CAP_SETUID/CAP_SETGID: every op runs
+					* as the server's user (cred.h) */
+
+	struct stats *stats;           /* counters (stats.h), or NULL */
+	struct log_limit log_limits[LOG_KIND_COUNT]; /* rate limits (log.h) */
 };
 
 /* A new reference to the current snapshot. */

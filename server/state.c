@@ -144,6 +144,7 @@ struct client {
 	uint8_t cl_verifier[NFS4_VERIFIER_SIZE];
 	uint32_t cl_flavor, cl_uid;   /* the principal (§2.4: AUTH_SYS uid) */
 	char cl_domain[DOMAIN_MAX];
+	struct sockaddr_storage cl_addr; /* peer of its EXCHANGE_ID, for logs and lnfsctl */
 	uint32_t cl_owner_len;
 	uint8_t *cl_owner;
 	int cl_prev;                  /* index in st->prev (may reclaim), or -1 */
@@ -687,6 +688,33 @@ nfsstat4 state_reclaim_allowed(struct compound *c)
 	return status;
 }
 
+/* May cl get new, non-reclaim locking state (RFC 8881 §8.4.2, §18.51.3)?
+ * cl_lock held. */
+static nfsstat4 new_state_ok_locked(struct state_table *st, struct client *cl)
+{
+	/* §18.51.3: "If non-reclaim locking operations are done before the
+	 * RECLAIM_COMPLETE, an NFS4ERR_GRACE error will be returned", for
+	 * every new client ID, in grace or not. */
+	if (!cl->cl_reclaim_complete || grace_active(st))
+		return NFS4ERR_GRACE;
+	return NFS4_OK;
+}
+
+nfsstat4 state_new_state_allowed(struct compound *c)
+{
+	struct state_table *st = table_of(c);
+	struct client *cl = c->client;
+	nfsstat4 status;
+
+	if (!cl)
+		return NFS4ERR_OP_NOT_IN_SESSION;
+	grace_tick(st);
+	pthread_mutex_lock(&cl->cl_lock);
+	status = new_state_ok_locked(st, cl);
+	pthread_mutex_unlock(&cl->cl_lock);
+	return status;
+}
+
 /* The boot epoch: later than every earlier instance's (kept in
  * DIR/clients/epoch), so that a restart within the same second, or after
  * the clock went back, never reuses client IDs, sessions or stateids. */
@@ -1133,6 +1161,16 @@ static void client_drop(struct state_table *st, struct client *cl)
 	client_put(cl);
 }
 
+/* One log line per client event, rate-limited (clients can cause many). */
+static void client_log(struct state_table *st, const struct client *cl, const char *what)
+{
+	char addr[64];
+
+	log_limited(st->srv ? &st->srv->log_limits[LOG_KIND_CLIENT] : NULL, LOG_NOTICE,
+		    "client %016" PRIx64 " (%s, label domain %s): %s", cl->cl_clientid,
+		    log_addr(&cl->cl_addr, addr, sizeof(addr)), cl->cl_domain, what);
+}
+
 static struct client *client_new(struct state_table *st, struct compound *c,
 				 const struct state_exchange_args *a)
 {
@@ -1157,6 +1195,8 @@ static struct client *client_new(struct state_table *st, struct compound *c,
 	cred_of(c, &cl->cl_flavor, &cl->cl_uid);
 	srv_client_domain_name(c->srv, c, cl->cl_domain, sizeof(cl->cl_domain));
 	cl->cl_domain[sizeof(cl->cl_domain) - 1] = '\0';
+	if (c->call && c->call->conn)
+		cl->cl_addr = c->call->conn->peer;
 	/* RFC 8881 §2.4.1: clientid4 = boot epoch << 32 | counter, so ids of
 	 * an earlier instance are recognised as stale. */
 	cl->cl_clientid = (uint64_t)st->epoch << 32 | st->next_client;
@@ -1274,6 +1314,15 @@ static struct session *session_find(struct state_table *st, const uint8_t *id)
 	return se;
 }
 
+/* cl_lock held. */
+static bool session_has_conn(const struct session *se, uint64_t conn)
+{
+	for (uint32_t i = 0; i < se->se_nconns; i++)
+		if (se->se_conns[i] == conn)
+			return true;
+	return false;
+}
+
 /* cl_lock held.  RFC 8881 §2.10.3.1: with SP4_NONE a connection is
  * associated with a session by using it; the oldest binding makes room. */
 static void session_bind_conn(struct session *se, uint64_t conn)
@@ -1368,7 +1417,13 @@ nfsstat4 state_create_session(struct compound *c, const struct state_create_sess
 	if (status)
 		goto out_cl;
 	/* The back channel is recorded but never used: no callbacks are sent
-	 * (decisions.md 7), so any attributes are acceptable. */
+	 * (decisions.md 7).  Still, §18.36.3: sizes that could never carry
+	 * CB_SEQUENCE are NFS4ERR_TOOSMALL, as for the fore channel. */
+	if (a->back.maxrequestsize < STATE_MIN_CB_REQUEST_SIZE ||
+	    a->back.maxresponsesize < STATE_MIN_CB_RESPONSE_SIZE) {
+		status = NFS4ERR_TOOSMALL;
+		goto out_cl;
+	}
 	back = a->back;
 	back.headerpadsize = 0;
 	if (back.maxrequests > STATE_MAX_SLOTS)
@@ -1441,6 +1496,7 @@ nfsstat4 state_create_session(struct compound *c, const struct state_create_sess
 		}
 		pthread_mutex_lock(&cl->cl_lock);
 		cl->cl_confirmed = true;
+		client_log(st, cl, "established");
 	}
 	status = NFS4_OK;
 out_cl:
@@ -1490,6 +1546,15 @@ nfsstat4 state_sequence(struct compound *c, const struct state_sequence_args *a,
 	/* §2.10.6.4: a request larger than the negotiated ca_maxrequestsize */
 	if (c->call && c->call->record_len > se->se_fore.maxrequestsize) {
 		status = NFS4ERR_REQ_TOO_BIG;
+		goto fail;
+	}
+	/* §2.10.6.4, §18.46.3: with sa_cachethis, a reply cache too small
+	 * for even this SEQUENCE's reply.  Refused before the slot moves on,
+	 * so the client may resend it without sa_cachethis. */
+	if (a->cachethis &&
+	    STATE_SEQUENCE_REPLY_MIN + (((uint64_t)c->tag_len + 3) & ~3ull) >
+		    se->se_fore.maxresponsesize_cached) {
+		status = NFS4ERR_REP_TOO_BIG_TO_CACHE;
 		goto fail;
 	}
 	sl = &se->se_slots[a->slotid];
@@ -1659,13 +1724,11 @@ nfsstat4 state_destroy_session(struct compound *c, const uint8_t sessionid[NFS4_
 	struct state_table *st = table_of(c);
 	struct session *se, **pp;
 	struct client *cl;
+	uint64_t conn;
 
 	/*
-	 * RFC 8881 §18.37.3.  The loop checks that DESTROY_SESSION is last
-	 * when it targets the compound's own session.  With SP4_NONE any
-	 * connection may be associated with the session (§2.10.3.1), so no
-	 * NFS4ERR_CONN_NOT_BOUND_TO_SESSION.  Compounds still running on the
-	 * session keep it alive through their reference; new SEQUENCEs get
+	 * RFC 8881 §18.37.3.  Compounds still running on the session keep it
+	 * alive through their reference; new SEQUENCEs get
 	 * NFS4ERR_BADSESSION at once.
 	 */
 	pthread_rwlock_wrlock(&st->lock);
@@ -1674,8 +1737,23 @@ nfsstat4 state_destroy_session(struct compound *c, const uint8_t sessionid[NFS4_
 		pthread_rwlock_unlock(&st->lock);
 		return NFS4ERR_BADSESSION;
 	}
+	/* §18.37.3: the compound's own session only as its last op. */
+	if (se == c->session && c->op_index + 1 != c->op_count) {
+		pthread_rwlock_unlock(&st->lock);
+		return NFS4ERR_NOT_ONLY_OP;
+	}
 	cl = se->se_client;
 	pthread_mutex_lock(&cl->cl_lock);
+	/* §18.37.3: "MUST be invoked on a connection that is associated with
+	 * the session".  With SP4_NONE a connection becomes associated by
+	 * use (§2.10.3.1: CREATE_SESSION, a SEQUENCE of the session, or
+	 * BIND_CONN_TO_SESSION), so only a DESTROY_SESSION alone on a
+	 * connection that never did any of those is refused. */
+	if (conn_of(c, &conn) && !session_has_conn(se, conn)) {
+		pthread_mutex_unlock(&cl->cl_lock);
+		pthread_rwlock_unlock(&st->lock);
+		return NFS4ERR_CONN_NOT_BOUND_TO_SESSION;
+	}
 	pp = &st->sessions[hash_bytes(se->se_id, NFS4_SESSIONID_SIZE)];
 	while (*pp != se)
 		pp = &(*pp)->se_hnext;
@@ -1868,11 +1946,12 @@ static nfsstat4 open_common(struct compound *c, const struct xdr_view *owner, ui
 		status = NFS4ERR_EXPIRED;
 		goto out;
 	}
-	/* RFC 8881 §8.4.2: during grace only reclaims; reclaims only then. */
+	/* RFC 8881 §8.4.2: during grace only reclaims; reclaims only then.
+	 * §18.51.3: new opens only after the client's RECLAIM_COMPLETE. */
 	if (reclaim)
 		status = reclaim_ok_locked(st, cl);
-	else if (grace_active(st))
-		status = NFS4ERR_GRACE;
+	else
+		status = new_state_ok_locked(st, cl);
 	if (status)
 		goto out;
 	for (oo = cl->cl_owners; oo; oo = oo->oo_next)
@@ -2466,11 +2545,10 @@ nfsstat4 state_lock(struct compound *c, const struct state_lock_args *a, uint64_
 		status = NFS4ERR_EXPIRED;
 		goto out;
 	}
-	if (a->reclaim) {
-		status = reclaim_ok_locked(st, cl);
-		if (status)
-			goto out;
-	}
+	/* §18.51.3: a new lock only after the client's RECLAIM_COMPLETE */
+	status = a->reclaim ? reclaim_ok_locked(st, cl) : new_state_ok_locked(st, cl);
+	if (status)
+		goto out;
 	/* §18.10.3: with sessions the seqids and the lock_owner4 clientid
 	 * are not used; the client is the session's. */
 	if (a->new_lock_owner) {
@@ -2655,6 +2733,7 @@ void state_laundromat(struct state_table *st, uint64_t now)
 	pthread_rwlock_unlock(&st->lock);
 	for (cl = dead; cl; cl = next) {
 		next = cl->cl_idnext;
+		client_log(st, cl, "lease expired, its state is gone");
 		client_drop(st, cl); /* §8.4.3: an expired client cannot reclaim */
 	}
 	grace_tick(st);
@@ -2764,3 +2843,6 @@ void state_table_free(struct state_table *st)
 	pthread_mutex_destroy(&st->gr_lock);
 	free(st);
 }
+
+/* lnfsctl's view of the table: listing and eviction (state.h). */
+#include "server/state_info.inc"

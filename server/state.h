@@ -96,6 +96,20 @@ struct open_state;
  * Smaller ca_maxrequestsize/ca_maxresponsesize: NFS4ERR_TOOSMALL. */
 #define STATE_MIN_REQUEST_SIZE 88u
 #define STATE_MIN_RESPONSE_SIZE 80u
+/* The same for the back channel, whose smallest call is CB_COMPOUND with
+ * CB_SEQUENCE: an AUTH_NONE call header (40), the CB_COMPOUND4args header
+ * with an empty tag (16) and CB_SEQUENCE (4 + 36); the reply header (24),
+ * CB_COMPOUND4res header (12) and CB_SEQUENCE4res (8 + 32).  Smaller back
+ * channel sizes: NFS4ERR_TOOSMALL (RFC 8881 §18.36.3), even though no
+ * callback is sent yet. */
+#define STATE_MIN_CB_REQUEST_SIZE 96u
+#define STATE_MIN_CB_RESPONSE_SIZE 76u
+/* The smallest COMPOUND4res holding a successful SEQUENCE, without the tag
+ * the reply echoes: status, tag length, result count (12), then opnum,
+ * status and SEQUENCE4resok (8 + 36).  With sa_cachethis, a session whose
+ * ca_maxresponsesize_cached is below this plus the padded tag gets
+ * NFS4ERR_REP_TOO_BIG_TO_CACHE from SEQUENCE itself (§2.10.6.4). */
+#define STATE_SEQUENCE_REPLY_MIN 56u
 #define STATE_MAX_CONNS_PER_SESSION 16u
 
 #define STATE_DEFAULT_LEASE 90u           /* seconds */
@@ -230,7 +244,8 @@ uint64_t client_id(const struct client *cl);
 /* --- stateids and opens --------------------------------------------------- */
 
 /*
- * Record an OPEN (not a reclaim: NFS4ERR_GRACE during grace) by c->client's
+ * Record an OPEN (not a reclaim: NFS4ERR_GRACE during grace or before the
+ * client's RECLAIM_COMPLETE, see state_new_state_allowed()) by c->client's
  * open owner `owner` (the owner opaque of
  * open_owner4, borrowed) of file (dev, ino) with OPEN4_SHARE_ACCESS_* /
  * OPEN4_SHARE_DENY_* (delegation want bits are ignored).
@@ -261,6 +276,17 @@ nfsstat4 state_reclaim_open(struct compound *c, const struct xdr_view *owner, ui
 			    uint64_t ino, uint32_t share_access, uint32_t share_deny, int fd,
 			    struct stateid4 *out);
 nfsstat4 state_reclaim_allowed(struct compound *c);
+/*
+ * May c->client get new (non-reclaim) locking state now: an OPEN that is
+ * not CLAIM_PREVIOUS, or a LOCK without reclaim?  NFS4ERR_GRACE during the
+ * grace period, and for a client that has not sent RECLAIM_COMPLETE with
+ * rca_one_fs FALSE since it established its client ID (RFC 8881 §18.51.3),
+ * whether or not the server is in grace.  state_open_file() and
+ * state_lock() check the same; the OPEN handler asks first so that nothing
+ * is created on the way to the error.  NFS4ERR_OP_NOT_IN_SESSION without a
+ * client.
+ */
+nfsstat4 state_new_state_allowed(struct compound *c);
 /*
  * Check stateid `sid` for a READ (write false) or WRITE/SETATTR of size
  * (write true) of file (dev, ino) (RFC 8881 §8.2.2-8.2.5, §9.1.4).
@@ -308,7 +334,8 @@ struct state_lock_args {
 /*
  * LOCK on file (dev, ino).  A reclaim (RFC 8881 §8.4.2) is allowed as for
  * state_reclaim_open(), and a conflict is then NFS4ERR_RECLAIM_CONFLICT;
- * anything else during grace is NFS4ERR_GRACE.  With new_lock_owner the lock owner's lock state
+ * anything else during grace, or before the client's RECLAIM_COMPLETE, is
+ * NFS4ERR_GRACE.  With new_lock_owner the lock owner's lock state
  * for the file is found or created from the open stateid; otherwise sid is
  * the lock stateid.  A new lock state takes over *fd (a descriptor of the
  * file open for reading and/or writing, which must be given with
@@ -416,11 +443,20 @@ struct state_sequence_res {
 	uint32_t status_flags;
 	bool replay;
 };
+/* With cachethis, a session whose ca_maxresponsesize_cached cannot hold
+ * even this SEQUENCE's reply (STATE_SEQUENCE_REPLY_MIN plus c->tag_len
+ * padded) gets NFS4ERR_REP_TOO_BIG_TO_CACHE before the slot is touched,
+ * so the request may be sent again without cachethis (§2.10.6.4). */
 nfsstat4 state_sequence(struct compound *c, const struct state_sequence_args *a,
 			struct state_sequence_res *r);
 /* dir: CDFC4_*; *dir_out: CDFS4_* */
 nfsstat4 state_bind_conn(struct compound *c, const uint8_t sessionid[NFS4_SESSIONID_SIZE],
 			 uint32_t dir, uint32_t *dir_out);
+/* RFC 8881 §18.37.3: on a connection not bound to the session (with
+ * SP4_NONE a connection is bound by CREATE_SESSION, BIND_CONN_TO_SESSION
+ * or a SEQUENCE of the session on it) NFS4ERR_CONN_NOT_BOUND_TO_SESSION;
+ * the compound's own session unless DESTROY_SESSION is its last op
+ * NFS4ERR_NOT_ONLY_OP. */
 nfsstat4 state_destroy_session(struct compound *c,
 			       const uint8_t sessionid[NFS4_SESSIONID_SIZE]);
 nfsstat4 state_destroy_clientid(struct compound *c, uint64_t clientid);
@@ -433,5 +469,28 @@ nfsstat4 state_close(struct compound *c, const struct stateid4 *sid, uint64_t de
 nfsstat4 state_open_downgrade(struct compound *c, const struct stateid4 *sid, uint64_t dev,
 			      uint64_t ino, uint32_t share_access, uint32_t share_deny,
 			      struct stateid4 *out);
+
+/* --- for the control socket (server/state_info.inc, server/ctl.c) --------- */
+
+struct state_client_info {
+	uint64_t clientid;
+	char domain[64];
+	struct sockaddr_storage addr;  /* peer of its EXCHANGE_ID */
+	bool confirmed;
+	bool in_request;               /* a compound is running for it */
+	bool reclaim_complete;
+	uint32_t nsessions;
+	uint32_t nopens;
+	uint32_t nlock_states;         /* (lock owner, file) pairs */
+	uint32_t nlocks;               /* byte ranges held */
+	int64_t lease_left;            /* seconds; negative: overdue */
+};
+/* A copy of every client record, in *out (free() it), *n of them.  0 or
+ * -ENOMEM.  Takes the table lock for reading. */
+int state_list_clients(struct state_table *st, struct state_client_info **out, unsigned *n);
+/* Expire one client now, as the laundromat does when its lease ends: its
+ * sessions, opens, locks and record go.  0, -ENOENT (no such client ID),
+ * -EBUSY (a request of it is in progress: try again). */
+int state_evict(struct state_table *st, uint64_t clientid);
 
 #endif

@@ -51,7 +51,11 @@ conf_arg=
 case " ${LNFSD_ARGS:-} " in
 *" -c "*) ;;
 *)
-	printf '[lnfsd]\nstate-dir = %s\n' "$work/state" > "$work/lnfsd.conf" || exit 99
+	# and a control socket of its own, never the system's /run/lnfsd
+	printf '[lnfsd]\nstate-dir = %s\ncontrol-socket = %s\n' "$work/state" "$work/ctl.sock" \
+		> "$work/lnfsd.conf" || exit 99
+	LNFSCTL_SOCKET=$work/ctl.sock
+	export LNFSCTL_SOCKET
 	conf_arg="-c $work/lnfsd.conf"
 	;;
 esac

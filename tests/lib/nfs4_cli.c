@@ -416,6 +416,61 @@ static int cmd_mkdir(struct nfs4_client *cl, const char *path)
 	return 0;
 }
 
+/* symlink TARGET PATH, mkfifo PATH, mksock PATH, mkchr PATH MAJOR MINOR:
+ * CREATE of NF4LNK / NF4FIFO / NF4SOCK / NF4CHR (mode 0644; symlinks have
+ * no mode). */
+static int cmd_create(struct nfs4_client *cl, uint32_t type, const char *target,
+		      const char *path, uint32_t major, uint32_t minor)
+{
+	char parent[4096];
+	const char *name;
+	struct nfs4_fh dir;
+	struct nfs4_setattrs sa;
+	struct nfs4_create_args ca = { .type = type };
+	struct nfs4_compound c;
+
+	split_path(path, parent, sizeof(parent), &name);
+	lookup(cl, parent, &dir);
+	memset(&sa, 0, sizeof(sa));
+	if (type != NF4LNK) {
+		nfs4_bitmap_of(&sa.mask, FATTR4_MODE, -1);
+		sa.mode = 0644;
+	}
+	ca.name = name;
+	ca.linkdata = target;
+	ca.specmajor = major;
+	ca.specminor = minor;
+	ca.attrs = &sa;
+	nfs4_compound_init(&c);
+	nfs4_op_putfh(&c, &dir);
+	nfs4_op_create(&c, &ca);
+	nfs4_call_free(run(cl, &c, "create"));
+	nfs4_compound_release(&c);
+	return 0;
+}
+
+/* mv OLD NEW: one RENAME (SAVEFH of OLD's directory, PUTFH of NEW's). */
+static int cmd_mv(struct nfs4_client *cl, const char *from, const char *to)
+{
+	char pfrom[4096], pto[4096];
+	const char *nfrom, *nto;
+	struct nfs4_fh dfrom, dto;
+	struct nfs4_compound c;
+
+	split_path(from, pfrom, sizeof(pfrom), &nfrom);
+	split_path(to, pto, sizeof(pto), &nto);
+	lookup(cl, pfrom, &dfrom);
+	lookup(cl, pto, &dto);
+	nfs4_compound_init(&c);
+	nfs4_op_putfh(&c, &dfrom);
+	nfs4_op_savefh(&c);
+	nfs4_op_putfh(&c, &dto);
+	nfs4_op_rename(&c, nfrom, nto);
+	nfs4_call_free(run(cl, &c, "mv"));
+	nfs4_compound_release(&c);
+	return 0;
+}
+
 static int cmd_rm(struct nfs4_client *cl, const char *path)
 {
 	char parent[4096];
@@ -514,7 +569,9 @@ static void usage(void)
 		"usage: %s [-s ADDR] [-p PORT] [-b SRCADDR] [-u UID -g GID] [-m MINOR] CMD ARGS\n"
 		"commands: ls PATH | stat PATH | cat PATH | getlabel PATH |\n"
 		"          setlabel PATH LABEL [LFS PI] | put LOCALFILE PATH | mkdir PATH |\n"
-		"          rm PATH | statfh HEXHANDLE | lock PATH | null\n",
+		"          rm PATH | statfh HEXHANDLE | lock PATH | symlink TARGET PATH |\n"
+		"          mkfifo PATH | mksock PATH | mkchr PATH MAJOR MINOR |\n"
+		"          mv OLDPATH NEWPATH | null\n",
 		prog);
 	exit(2);
 }
@@ -608,6 +665,16 @@ int main(int argc, char **argv)
 		rc = cmd_mkdir(cl, argv[1]);
 	else if (strcmp(cmd, "rm") == 0 && argc == 2)
 		rc = cmd_rm(cl, argv[1]);
+	else if (strcmp(cmd, "symlink") == 0 && argc == 3)
+		rc = cmd_create(cl, NF4LNK, argv[1], argv[2], 0, 0);
+	else if (strcmp(cmd, "mkfifo") == 0 && argc == 2)
+		rc = cmd_create(cl, NF4FIFO, NULL, argv[1], 0, 0);
+	else if (strcmp(cmd, "mksock") == 0 && argc == 2)
+		rc = cmd_create(cl, NF4SOCK, NULL, argv[1], 0, 0);
+	else if (strcmp(cmd, "mkchr") == 0 && argc == 4)
+		rc = cmd_create(cl, NF4CHR, NULL, argv[1], num(argv[2]), num(argv[3]));
+	else if (strcmp(cmd, "mv") == 0 && argc == 3)
+		rc = cmd_mv(cl, argv[1], argv[2]);
 	else
 		usage();
 	if (fflush(stdout) != 0)

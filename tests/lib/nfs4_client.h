@@ -574,6 +574,8 @@ struct nfs4_call {
 	size_t reply_len;
 	bool compound;
 	bool orphan;
+	bool sec;			/* sent through nfs4_sec_ops */
+	uint64_t sec_cookie;
 	nfs4_done_fn cb;
 	void *cb_arg;
 	struct nfs4_client *cl;
@@ -645,6 +647,26 @@ const struct nfs4_op_res *nfs4_call_failed_op(const struct nfs4_call *call);
 
 /* RPC NULL ping: 0 when an accepted SUCCESS reply came. */
 int nfs4_null(struct nfs4_client *cl);
+
+/*
+ * Another security flavour for every later call (nfs4_gss.c installs
+ * RPCSEC_GSS): put_cred writes credential and verifier after the call
+ * header's procedure number and names the call by *cookie; seal signs or
+ * wraps the finished record in x (record mark first, set afterwards);
+ * unseal checks the reply of that call, parsed in *r, and may unwrap
+ * r->body, replacing *rec (freeing the old one).  0 or -errno.  free runs
+ * when the client is freed or the flavour replaced; ops NULL: back to the
+ * options' AUTH_SYS/AUTH_NONE.
+ */
+struct nfs4_sec_ops {
+	void (*put_cred)(void *ctx, struct xdr_out *x, uint64_t *cookie);
+	int (*seal)(void *ctx, struct xdr_out *x, uint64_t cookie);
+	int (*unseal)(void *ctx, uint64_t cookie, uint8_t **rec, size_t *len,
+		      struct nfs4_rpc_reply *r);
+	void (*free)(void *ctx);
+};
+void nfs4_client_set_sec(struct nfs4_client *cl, const struct nfs4_sec_ops *ops, void *ctx);
+void *nfs4_client_sec_ctx(const struct nfs4_client *cl);
 
 /* Raw bytes onto the connection, no framing (malformed record marks...). */
 int nfs4_send_raw(struct nfs4_client *cl, const void *buf, size_t len);

@@ -234,9 +234,9 @@ static void put_chan(struct xdr_out *a, const struct chan *ch)
 }
 
 /* CREATE_SESSION; the raw result body is copied to body (if given). */
-static nfsstat4 create_session_ch(struct env *e, uint64_t clientid, uint32_t seq, uint32_t flags,
-				  const struct chan *fore, uint8_t sid[16], uint8_t *body,
-				  size_t *body_len)
+static nfsstat4 create_session_fb(struct env *e, uint64_t clientid, uint32_t seq, uint32_t flags,
+				  const struct chan *fore, const struct chan *back, uint8_t sid[16],
+				  uint8_t *body, size_t *body_len)
 {
 	struct xdr_out a, r;
 	nfsstat4 st;
@@ -246,7 +246,7 @@ static nfsstat4 create_session_ch(struct env *e, uint64_t clientid, uint32_t seq
 	xdr_put_u32(&a, seq);
 	xdr_put_u32(&a, flags);
 	put_chan(&a, fore);
-	put_chan(&a, &default_chan);
+	put_chan(&a, back);
 	xdr_put_u32(&a, 0x40000000); /* csa_cb_program */
 	xdr_put_u32(&a, 2);          /* csa_sec_parms<> */
 	xdr_put_u32(&a, RPC_AUTH_NONE);
@@ -269,6 +269,14 @@ static nfsstat4 create_session_ch(struct env *e, uint64_t clientid, uint32_t seq
 	}
 	xdr_out_release(&r);
 	return st;
+}
+
+static nfsstat4 create_session_ch(struct env *e, uint64_t clientid, uint32_t seq, uint32_t flags,
+				  const struct chan *fore, uint8_t sid[16], uint8_t *body,
+				  size_t *body_len)
+{
+	return create_session_fb(e, clientid, seq, flags, fore, &default_chan, sid, body,
+				 body_len);
 }
 
 static nfsstat4 create_session(struct env *e, uint64_t clientid, uint32_t seq, uint8_t sid[16])
@@ -306,15 +314,53 @@ static nfsstat4 sequence(struct env *e, const uint8_t sid[16], uint32_t seq, uin
 	return st;
 }
 
-/* A confirmed client with one session; returns the client id. */
-static uint64_t new_client(struct env *e, const char *owner, uint8_t sid[16])
+static nfsstat4 reclaim_complete_fs(struct env *e, bool one_fs)
+{
+	struct xdr_out a, r;
+	nfsstat4 st;
+
+	xdr_out_init(&a, 8);
+	xdr_put_bool(&a, one_fs);
+	st = run(e, nfs4_op_reclaim_complete, &a, &r);
+	xdr_out_release(&r);
+	return st;
+}
+
+static nfsstat4 reclaim_complete(struct env *e)
+{
+	return reclaim_complete_fs(e, false);
+}
+
+/* The session's last slot (default_chan: 8 slots) is kept for the
+ * RECLAIM_COMPLETE of new_client(); the tests use the others. */
+#define RC_SLOT 7u
+
+/* A confirmed client with one session; returns the client id.  Unless
+ * `recovering` (a client back after a restart that reclaims first), it sends
+ * RECLAIM_COMPLETE as clients do before their first OPEN (RFC 8881
+ * §18.51.3); a client that did so in an earlier session has done it. */
+static uint64_t new_client_rc(struct env *e, const char *owner, uint8_t sid[16],
+			      bool recovering)
 {
 	struct exid x;
+	nfsstat4 st;
 
 	begin(e);
 	assert_int_equal(exchange_id(e, owner, 1, 0, &x), NFS4_OK);
 	assert_int_equal(create_session(e, x.clientid, x.seq, sid), NFS4_OK);
+	if (!recovering) {
+		begin(e);
+		assert_int_equal(sequence(e, sid, 1, RC_SLOT, false), NFS4_OK);
+		st = reclaim_complete(e);
+		assert_true(st == NFS4_OK || st == NFS4ERR_COMPLETE_ALREADY);
+		begin(e);
+	}
 	return x.clientid;
+}
+
+static uint64_t new_client(struct env *e, const char *owner, uint8_t sid[16])
+{
+	return new_client_rc(e, owner, sid, false);
 }
 
 static nfsstat4 sid_op(struct env *e, nfs4_op_fn fn, const uint8_t sid[16])
@@ -347,6 +393,14 @@ static nfsstat4 open_file(struct env *e, const char *owner, uint64_t ino, uint32
 	struct xdr_view v = { (const uint8_t *)owner, (uint32_t)strlen(owner) };
 
 	return state_open_file(&e->c, &v, 1, ino, access, deny, fd, out);
+}
+
+static nfsstat4 reclaim_file(struct env *e, const char *owner, uint64_t ino, uint32_t access,
+			     uint32_t deny, struct stateid4 *out)
+{
+	struct xdr_view v = { (const uint8_t *)owner, (uint32_t)strlen(owner) };
+
+	return state_reclaim_open(&e->c, &v, 1, ino, access, deny, -1, out);
 }
 
 static nfsstat4 io(struct env *e, const struct stateid4 *sid, uint64_t ino, bool write, int *fd)
@@ -449,6 +503,19 @@ static void test_exchange_id_flags_and_protection(void **state)
 						       EXCHGID4_FLAG_BIND_PRINC_STATEID,
 				     NULL),
 			 NFS4_OK);
+	/* SUPP_FENCE_OPS (0x4) exists from NFSv4.2 (RFC 7862) on: undefined,
+	 * hence NFS4ERR_INVAL, at minor version 1 (pynfs EID4); accepted at
+	 * 4.2, and never answered (no fence operations). */
+	e->c.minorversion = 1;
+	assert_int_equal(exchange_id(e, "f", 1, EXCHGID4_FLAG_SUPP_FENCE_OPS, NULL),
+			 NFS4ERR_INVAL);
+	assert_int_equal(state_client_count(e->srv.state), 1);
+	e->c.minorversion = 2;
+	struct exid x;
+
+	assert_int_equal(exchange_id(e, "f", 1, EXCHGID4_FLAG_SUPP_FENCE_OPS, &x), NFS4_OK);
+	assert_false(x.flags & EXCHGID4_FLAG_SUPP_FENCE_OPS);
+	assert_int_equal(state_client_count(e->srv.state), 2);
 }
 
 static void test_exchange_id_cases(void **state)
@@ -585,6 +652,36 @@ static void test_create_session_attrs(void **state)
 			 NFS4ERR_INVAL);
 	assert_int_equal(create_session_ch(e, x.clientid, 1, 0, &tiny, sid, NULL, NULL),
 			 NFS4ERR_TOOSMALL);
+	/* §18.36.3 (pynfs CSESS29): a back channel that could never carry
+	 * CB_SEQUENCE is too small as well, though no callback is sent; the
+	 * sequence slot does not move on */
+	{
+		struct chan btiny = { 10, 8192, 8192, 128, 1 };
+		struct chan bresp = { 8192, STATE_MIN_CB_RESPONSE_SIZE - 1, 8192, 128, 1 };
+		struct chan bmin = { STATE_MIN_CB_REQUEST_SIZE, STATE_MIN_CB_RESPONSE_SIZE, 0,
+				     1, 1 };
+
+		assert_int_equal(create_session_fb(e, x.clientid, 1, 0, &default_chan, &btiny,
+						   sid, NULL, NULL),
+				 NFS4ERR_TOOSMALL);
+		assert_int_equal(create_session_fb(e, x.clientid, 1, 0, &default_chan, &bresp,
+						   sid, NULL, NULL),
+				 NFS4ERR_TOOSMALL);
+		bmin.reqsize--;
+		assert_int_equal(create_session_fb(e, x.clientid, 1, 0, &default_chan, &bmin,
+						   sid, NULL, NULL),
+				 NFS4ERR_TOOSMALL);
+		bmin.reqsize++;
+		assert_int_equal(state_client_count(e->srv.state), 1);
+		/* the smallest back channel is fine: tried in a later exchange */
+		struct exid y;
+		uint8_t sid_y[16];
+
+		assert_int_equal(exchange_id(e, "owner-min", 1, 0, &y), NFS4_OK);
+		assert_int_equal(create_session_fb(e, y.clientid, y.seq, 0, &default_chan, &bmin,
+						   sid_y, NULL, NULL),
+				 NFS4_OK);
+	}
 	/* Another principal cannot confirm the record. */
 	e->call.cred.uid = 42;
 	assert_int_equal(create_session(e, x.clientid, 1, sid), NFS4ERR_CLID_INUSE);
@@ -728,6 +825,38 @@ static void test_sequence_rules(void **state)
 	}
 }
 
+/* §2.10.6.4, §18.46.3 (pynfs CSESS27): with sa_cachethis, a session whose
+ * ca_maxresponsesize_cached cannot hold even the SEQUENCE reply gets
+ * NFS4ERR_REP_TOO_BIG_TO_CACHE from SEQUENCE, and the slot stays as it was. */
+static void test_sequence_cache_too_small(void **state)
+{
+	struct env *e = *state;
+	struct chan small = { 8192, 8192, 10, 128, 8 };
+	struct chan fits = { 8192, 8192, STATE_SEQUENCE_REPLY_MIN, 128, 8 };
+	struct exid x;
+	uint8_t sid[16], sid2[16];
+
+	assert_int_equal(exchange_id(e, "owner", 1, 0, &x), NFS4_OK);
+	assert_int_equal(create_session_ch(e, x.clientid, 1, 0, &small, sid, NULL, NULL),
+			 NFS4_OK);
+	begin(e);
+	assert_int_equal(sequence(e, sid, 1, 0, true), NFS4ERR_REP_TOO_BIG_TO_CACHE);
+	assert_null(e->c.session);
+	/* not used up: the same seqid without cachethis runs */
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	begin(e);
+
+	/* The limit counts the tag the reply echoes (padded to 4 bytes). */
+	assert_int_equal(create_session_ch(e, x.clientid, 2, 0, &fits, sid2, NULL, NULL),
+			 NFS4_OK);
+	begin(e);
+	e->c.tag_len = 1;
+	assert_int_equal(sequence(e, sid2, 1, 0, true), NFS4ERR_REP_TOO_BIG_TO_CACHE);
+	e->c.tag_len = 0;
+	assert_int_equal(sequence(e, sid2, 1, 0, true), NFS4_OK);
+	assert_int_equal(state_max_cached_reply(&e->c), STATE_SEQUENCE_REPLY_MIN);
+}
+
 static void test_bind_conn_and_destroy_session(void **state)
 {
 	struct env *e = *state;
@@ -767,14 +896,72 @@ static void test_bind_conn_and_destroy_session(void **state)
 	state_conn_closed(e->srv.state, 8);
 	state_conn_closed(e->srv.state, 7);
 
-	/* Destroy the session from a compound on it: it stays usable by
-	 * this compound until the end, then it is gone. */
+	/* Destroy the session from a compound on it (as its last op): it
+	 * stays usable by this compound until the end, then it is gone. */
 	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	e->c.op_count = 2;
+	e->c.op_index = 1;
 	assert_int_equal(sid_op(e, nfs4_op_destroy_session, sid), NFS4_OK);
 	assert_int_equal(sid_op(e, nfs4_op_destroy_session, sid), NFS4ERR_BADSESSION);
 	state_slot_done(&e->c, (const uint8_t *)"x", 1);
 	begin(e);
 	assert_int_equal(sequence(e, sid, 2, 0, false), NFS4ERR_BADSESSION);
+}
+
+/* RFC 8881 §18.37.3: DESTROY_SESSION on a connection not bound to the
+ * session (pynfs DSESS9001), and of the compound's own session when it is
+ * not the last op (DSESS9004). */
+static void test_destroy_session_rules(void **state)
+{
+	struct env *e = *state;
+	uint8_t sid[16], sid2[16];
+
+	new_client(e, "owner", sid); /* created on connection 7 */
+	/* A fresh connection: not bound, the session survives. */
+	begin(e);
+	e->conn.id = 9;
+	assert_int_equal(sid_op(e, nfs4_op_destroy_session, sid),
+			 NFS4ERR_CONN_NOT_BOUND_TO_SESSION);
+	/* With SP4_NONE a SEQUENCE of the session binds the connection. */
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	begin(e);
+	/* Connection 9 closes: unbound again. */
+	state_conn_closed(e->srv.state, 9);
+	assert_int_equal(sid_op(e, nfs4_op_destroy_session, sid),
+			 NFS4ERR_CONN_NOT_BOUND_TO_SESSION);
+	/* The creating connection still is bound. */
+	e->conn.id = 7;
+	new_client(e, "owner", sid2); /* a second session of the same client */
+
+	/* Its own session, not as the last op: NOT_ONLY_OP, nothing done. */
+	begin(e);
+	assert_int_equal(sequence(e, sid, 2, 0, false), NFS4_OK);
+	e->c.op_count = 3;
+	e->c.op_index = 1;
+	assert_int_equal(sid_op(e, nfs4_op_destroy_session, sid), NFS4ERR_NOT_ONLY_OP);
+	/* Another session may be destroyed anywhere in the compound. */
+	assert_int_equal(sid_op(e, nfs4_op_destroy_session, sid2), NFS4_OK);
+	e->c.op_index = 2;
+	assert_int_equal(sid_op(e, nfs4_op_destroy_session, sid), NFS4_OK);
+	begin(e);
+	assert_int_equal(sequence(e, sid, 3, 0, false), NFS4ERR_BADSESSION);
+	assert_int_equal(sequence(e, sid2, 1, 0, false), NFS4ERR_BADSESSION);
+	/* BIND_CONN_TO_SESSION binds as well. */
+	new_client(e, "owner", sid);
+	begin(e);
+	e->conn.id = 10;
+	{
+		struct xdr_out a, r;
+
+		xdr_out_init(&a, 64);
+		xdr_put_fixed(&a, sid, 16);
+		xdr_put_u32(&a, CDFC4_FORE);
+		xdr_put_bool(&a, false);
+		assert_int_equal(run(e, nfs4_op_bind_conn_to_session, &a, &r), NFS4_OK);
+		xdr_out_release(&r);
+	}
+	assert_int_equal(sid_op(e, nfs4_op_destroy_session, sid), NFS4_OK);
+	e->conn.id = 7;
 }
 
 static void test_destroy_clientid_busy(void **state)
@@ -814,24 +1001,51 @@ static void test_reclaim_complete(void **state)
 {
 	struct env *e = *state;
 	uint8_t sid[16];
-	struct xdr_out a, r;
+	struct stateid4 os;
 
-	new_client(e, "owner", sid);
+	new_client_rc(e, "owner", sid, true);
 	begin(e);
 	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
-	xdr_out_init(&a, 8);
-	xdr_put_bool(&a, true);
-	assert_int_equal(run(e, nfs4_op_reclaim_complete, &a, &r), NFS4_OK);
-	xdr_out_release(&r);
-	xdr_out_init(&a, 8);
-	xdr_put_bool(&a, false);
-	assert_int_equal(run(e, nfs4_op_reclaim_complete, &a, &r), NFS4_OK);
-	xdr_out_release(&r);
-	xdr_out_init(&a, 8);
-	xdr_put_bool(&a, false);
-	assert_int_equal(run(e, nfs4_op_reclaim_complete, &a, &r), NFS4ERR_COMPLETE_ALREADY);
-	xdr_out_release(&r);
+	/* RFC 8881 §18.51.3 (pynfs RECC3): before RECLAIM_COMPLETE a new
+	 * client ID gets no new locking state, even outside grace */
 	assert_false(state_in_grace(e->srv.state));
+	assert_int_equal(state_new_state_allowed(&e->c), NFS4ERR_GRACE);
+	assert_int_equal(open_file(e, "oo", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &os),
+			 NFS4ERR_GRACE);
+	/* nor does a reclaim work: there is nothing to reclaim */
+	assert_int_equal(reclaim_file(e, "oo", 5, OPEN4_SHARE_ACCESS_READ, 0, &os),
+			 NFS4ERR_NO_GRACE);
+	/* rca_one_fs TRUE concerns one file system: it is not the one */
+	assert_int_equal(reclaim_complete_fs(e, true), NFS4_OK);
+	assert_int_equal(open_file(e, "oo", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &os),
+			 NFS4ERR_GRACE);
+	assert_int_equal(reclaim_complete(e), NFS4_OK);
+	assert_int_equal(reclaim_complete(e), NFS4ERR_COMPLETE_ALREADY);
+	assert_int_equal(state_new_state_allowed(&e->c), NFS4_OK);
+	assert_int_equal(open_file(e, "oo", 5, OPEN4_SHARE_ACCESS_READ, 0, -1, &os), NFS4_OK);
+	assert_false(state_in_grace(e->srv.state));
+	/* a new session of the same client ID needs no second one */
+	new_client_rc(e, "owner", sid, true);
+	begin(e);
+	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
+	assert_int_equal(open_file(e, "oo", 6, OPEN4_SHARE_ACCESS_READ, 0, -1, &os), NFS4_OK);
+	/* a restarted client (new verifier) has a new client ID: again */
+	{
+		struct exid x;
+		uint8_t sid2[16];
+
+		begin(e);
+		assert_int_equal(exchange_id(e, "owner", 2, 0, &x), NFS4_OK);
+		assert_int_equal(create_session(e, x.clientid, x.seq, sid2), NFS4_OK);
+		assert_int_equal(sequence(e, sid2, 1, 0, false), NFS4_OK);
+		assert_int_equal(open_file(e, "oo", 7, OPEN4_SHARE_ACCESS_READ, 0, -1, &os),
+				 NFS4ERR_GRACE);
+		assert_int_equal(reclaim_complete(e), NFS4_OK);
+		assert_int_equal(open_file(e, "oo", 7, OPEN4_SHARE_ACCESS_READ, 0, -1, &os),
+				 NFS4_OK);
+	}
+	begin(e);
+	assert_int_equal(state_new_state_allowed(&e->c), NFS4ERR_OP_NOT_IN_SESSION);
 }
 
 /* --- leases --------------------------------------------------------------- */
@@ -1768,34 +1982,25 @@ static void restart(struct env *e, const struct rec_dir *d, uint32_t grace)
 }
 
 /* A confirmed client with a session, in a compound after SEQUENCE (slot 0,
- * seqid 1). */
-static uint64_t client_in(struct env *e, const char *owner, uint8_t sid[16])
+ * seqid 1); client_back() for one back after a restart, which has not sent
+ * RECLAIM_COMPLETE yet. */
+static uint64_t client_in_rc(struct env *e, const char *owner, uint8_t sid[16], bool recovering)
 {
-	uint64_t id = new_client(e, owner, sid);
+	uint64_t id = new_client_rc(e, owner, sid, recovering);
 
 	begin(e);
 	assert_int_equal(sequence(e, sid, 1, 0, false), NFS4_OK);
 	return id;
 }
 
-static nfsstat4 reclaim_complete(struct env *e)
+static uint64_t client_in(struct env *e, const char *owner, uint8_t sid[16])
 {
-	struct xdr_out a, r;
-	nfsstat4 st;
-
-	xdr_out_init(&a, 8);
-	xdr_put_bool(&a, false);
-	st = run(e, nfs4_op_reclaim_complete, &a, &r);
-	xdr_out_release(&r);
-	return st;
+	return client_in_rc(e, owner, sid, false);
 }
 
-static nfsstat4 reclaim_file(struct env *e, const char *owner, uint64_t ino, uint32_t access,
-			     uint32_t deny, struct stateid4 *out)
+static uint64_t client_back(struct env *e, const char *owner, uint8_t sid[16])
 {
-	struct xdr_view v = { (const uint8_t *)owner, (uint32_t)strlen(owner) };
-
-	return state_reclaim_open(&e->c, &v, 1, ino, access, deny, -1, out);
+	return client_in_rc(e, owner, sid, true);
 }
 
 /* Records: none without state, one per client with state, gone when the
@@ -1915,7 +2120,7 @@ static void test_grace_reclaim(void **state)
 
 	/* a comes back under the same owner and reclaims its open and lock */
 	memset(&a, 0, sizeof(a));
-	a.id = new_client(e, "client-a", a.sid);
+	a.id = new_client_rc(e, "client-a", a.sid, true);
 	assert_true(a.id != old_id);
 	lk_as(e, &a, &f);
 	assert_int_equal(state_reclaim_allowed(&e->c), NFS4_OK);
@@ -1954,7 +2159,7 @@ static void test_grace_reclaim(void **state)
 	/* b's reclaim of a deny-write open conflicts with a's reclaimed write
 	 * access to ino 9 */
 	memset(&b, 0, sizeof(b));
-	b.id = new_client(e, "client-b", b.sid);
+	b.id = new_client_rc(e, "client-b", b.sid, true);
 	lk_as(e, &b, &f);
 	assert_int_equal(reclaim_file(e, "open-b", 9, OPEN4_SHARE_ACCESS_READ,
 				      OPEN4_SHARE_DENY_WRITE, &ob),
@@ -1966,6 +2171,13 @@ static void test_grace_reclaim(void **state)
 	assert_false(state_in_grace(e->srv.state));
 	assert_int_equal(reclaim_file(e, "open-b", 15, OPEN4_SHARE_ACCESS_READ, 0, &ob),
 			 NFS4ERR_NO_GRACE);
+	/* b has not sent RECLAIM_COMPLETE: no new opens for it even now
+	 * (§18.51.3) */
+	assert_int_equal(open_file(e, "open-b", 15, OPEN4_SHARE_ACCESS_READ, 0, -1, &ob),
+			 NFS4ERR_GRACE);
+	assert_int_equal(state_new_state_allowed(&e->c), NFS4ERR_GRACE);
+	assert_int_equal(reclaim_complete(e), NFS4_OK);
+	assert_int_equal(state_new_state_allowed(&e->c), NFS4_OK);
 	assert_int_equal(open_file(e, "open-b", 15, OPEN4_SHARE_ACCESS_READ, 0, -1, &ob), NFS4_OK);
 	assert_int_equal(rec_count(&d), 2); /* a's and b's of this instance */
 	assert_int_equal(io(e, &anon, 16, false, &iofd), NFS4_OK);
@@ -2000,11 +2212,11 @@ static void test_grace_early_end(void **state)
 	/* by RECLAIM_COMPLETE: no waiting for the grace time */
 	restart(e, &d, 300);
 	assert_int_equal(state_reclaim_pending(e->srv.state), 3);
-	client_in(e, "a", sa);
+	client_back(e, "a", sa);
 	assert_int_equal(reclaim_complete(e), NFS4_OK);
-	client_in(e, "b", sb);
+	client_back(e, "b", sb);
 	assert_int_equal(reclaim_complete(e), NFS4_OK);
-	client_in(e, "c", sc);
+	client_back(e, "c", sc);
 	assert_true(state_in_grace(e->srv.state));
 	assert_int_equal(open_file(e, "oc", 7, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4ERR_GRACE);
 	assert_int_equal(reclaim_complete(e), NFS4_OK);
@@ -2019,11 +2231,11 @@ static void test_grace_early_end(void **state)
 	assert_int_equal(open_file(e, "ob", 6, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4_OK);
 	restart(e, &d, 300); /* a, b, c */
 	assert_int_equal(state_reclaim_pending(e->srv.state), 3);
-	client_in(e, "a", sa);
+	client_back(e, "a", sa);
 	assert_int_equal(reclaim_complete(e), NFS4_OK);
-	client_in(e, "c", sc);
+	client_back(e, "c", sc);
 	assert_int_equal(reclaim_complete(e), NFS4_OK);
-	client_in(e, "b", sb);
+	client_back(e, "b", sb);
 	begin(e);
 	e->now += 60;
 	assert_int_equal(sequence(e, sa, 2, 0, false), NFS4_OK);
@@ -2063,18 +2275,58 @@ static void test_grace_crash_during_grace(void **state)
 	client_in(e, "b", sb);
 	assert_int_equal(open_file(e, "ob", 6, OPEN4_SHARE_ACCESS_READ, 0, -1, &s), NFS4_OK);
 	restart(e, &d, 30);
-	client_in(e, "a", sa);
+	client_back(e, "a", sa);
 	assert_int_equal(reclaim_file(e, "oa", 5, OPEN4_SHARE_ACCESS_READ, 0, &s), NFS4_OK);
 	assert_int_equal(rec_count(&d), 3);
 	restart(e, &d, 30); /* "crash": b never came */
 	assert_int_equal(state_reclaim_pending(e->srv.state), 2);
-	client_in(e, "b", sb);
+	client_back(e, "b", sb);
 	assert_int_equal(reclaim_file(e, "ob", 6, OPEN4_SHARE_ACCESS_READ, 0, &s), NFS4_OK);
-	client_in(e, "a", sa);
+	client_back(e, "a", sa);
 	assert_int_equal(reclaim_file(e, "oa", 5, OPEN4_SHARE_ACCESS_READ, 0, &s), NFS4_OK);
 	e->now += 30;
 	assert_false(state_in_grace(e->srv.state));
 	assert_int_equal(rec_count(&d), 2);
+	rec_dir_free(&d);
+	e->rec = NULL;
+}
+
+/* A LOCK that is not a reclaim waits for RECLAIM_COMPLETE too: a client
+ * back after a restart reclaims its open, grace runs out before it sends
+ * RECLAIM_COMPLETE, and its new lock is NFS4ERR_GRACE until it does. */
+static void test_lock_before_reclaim_complete(void **state)
+{
+	struct env *e = *state;
+	struct lk_client a;
+	struct lk_file f;
+	struct rec_dir d;
+	struct stateid4 oa, la;
+
+	rec_dir_new(e, &d);
+	lk_file_new(&f);
+	assert_int_equal(state_recovery_init(e->srv.state, d.path, 30), 0);
+	memset(&a, 0, sizeof(a));
+	a.id = new_client(e, "client-a", a.sid);
+	lk_open(e, &a, &f, "open-a", OPEN4_SHARE_ACCESS_BOTH, -1, &oa);
+	restart(e, &d, 30);
+	memset(&a, 0, sizeof(a));
+	a.id = new_client_rc(e, "client-a", a.sid, true);
+	lk_as(e, &a, &f);
+	{
+		struct xdr_view v = { (const uint8_t *)"open-a", 6 };
+
+		assert_int_equal(state_reclaim_open(&e->c, &v, f.dev, f.ino,
+						    OPEN4_SHARE_ACCESS_BOTH, 0, -1, &oa),
+				 NFS4_OK);
+	}
+	e->now += 30;
+	assert_false(state_in_grace(e->srv.state));
+	lk_as(e, &a, &f);
+	assert_int_equal(lk_lock(e, WRITE_LT, 0, 10, &oa, "lock-a", &la, NULL), NFS4ERR_GRACE);
+	assert_int_equal(reclaim_complete(e), NFS4_OK);
+	assert_int_equal(lk_lock(e, WRITE_LT, 0, 10, &oa, "lock-a", &la, NULL), NFS4_OK);
+	begin(e);
+	lk_file_free(&f);
 	rec_dir_free(&d);
 	e->rec = NULL;
 }
@@ -2160,8 +2412,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_session_attrs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sequence_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sequence_cache_too_small, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_conn_and_destroy_session, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_session_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_clientid_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reclaim_complete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lease_expiry, setup, teardown),
@@ -2181,6 +2435,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_grace_reclaim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grace_early_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_grace_crash_during_grace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_before_reclaim_complete, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
