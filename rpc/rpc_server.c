@@ -807,7 +807,10 @@ static void conn_sync(struct rpc_conn *c)
 	if (conn_can_read(c))
 		want |= EPOLLIN;
 	pthread_mutex_lock(&c->lock);
-	if (c->oq_head)
+	/* not while a worker is in sendmsg(): the loop could only spin on
+	 * EPOLLOUT meanwhile; a worker that leaves output queued puts c on
+	 * the attention list, and the loop comes back here */
+	if (c->oq_head && !c->sending)
 		want |= EPOLLOUT;
 	pthread_mutex_unlock(&c->lock);
 	if (want == c->ev)
