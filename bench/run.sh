@@ -9,7 +9,7 @@
 # sessions (64 slots each, as the Linux client asks) and reports the server's
 # RSS growth per session (VmRSS from /proc/PID/status; lower is better).
 #
-# Usage: sudo bench/run.sh [--smoke] [--reps N] [--callgrind]
+# Usage: bench/run.sh (as root) [--smoke] [--reps N] [--callgrind]
 #   --smoke      seconds instead of minutes: tiny sizes, one repetition
 #   --callgrind  instead: run lnfsd under valgrind --tool=callgrind and print
 #                instructions per operation for each test (stable on noisy

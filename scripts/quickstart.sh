@@ -3,7 +3,7 @@
 # directory with the embedded default configuration (no config file):
 # read-write for every client, labels on, label domain "default", NFSv4.1
 # and 4.2 on port 2049 (all addresses; pass -l ADDR:PORT to change).
-# Usage: sudo scripts/quickstart.sh [DIR] [more lnfsd options]
+# Usage: scripts/quickstart.sh (as root) [DIR] [more lnfsd options]
 #   DIR defaults to /srv/lnfs (created if missing).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

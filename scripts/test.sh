@@ -4,7 +4,7 @@
 # tshark wire check), the same under AddressSanitizer+UBSan, and the Linux
 # kernel client in a qemu guest (../shared/harness/vm).
 #
-# Usage: sudo scripts/test.sh [--quick]
+# Usage: scripts/test.sh [--quick]   (as root)
 #   --quick   skip the sanitizer build and the kernel-client guest
 # Env: LNFS_SHARED  the shared/ folder (default: ../shared next to the repo)
 # Ends with "summary: N passed, N failed, N skipped"; exit status 0 only if
