@@ -169,7 +169,7 @@ else
     cp "$HERE/guest-workload.sh" "$WORK/guest-workload.sh"
     EXP3=$WORK/work-export
     mkdir -p "$EXP3"
-    guest_run work "$EXP3" "bash \$LNFS_IO/guest-workload.sh 10.77.0.1:$EXP3 ${LNFS_FSX_SECONDS:-60}" \
+    guest_run work "$EXP3" "bash \$LNFS_IO/guest-workload.sh 10.77.0.1:$EXP3 ${LNFS_FSX_SECONDS:-180}" \
         "$WORK/guest-workload.sh" "$WORK/src.tar.gz" "$WORK/fsx"
     rc=$?
     grep -E '^(BUILD|FSX)-' "$WORK/work.log"
