@@ -109,6 +109,84 @@ static int cmp_entry(const void *x, const void *y)
 	return strcmp(((const struct ls_entry *)x)->name, ((const struct ls_entry *)y)->name);
 }
 
+/* lsz DIR: READDIR with sec_label requested; "name lfs pi label" per entry,
+ * in directory order (labels as this client's domain sees them). */
+static int cmd_lsz(struct nfs4_client *cl, const char *path)
+{
+	struct nfs4_fh fh;
+	struct nfs4_bitmap bm;
+	uint8_t verf[NFS4_VERIFIER_SIZE] = { 0 };
+	uint64_t cookie = 0;
+	bool eof = false;
+
+	lookup(cl, path, &fh);
+	nfs4_bitmap_of(&bm, FATTR4_TYPE, FATTR4_SEC_LABEL, -1);
+	while (!eof) {
+		struct nfs4_compound c;
+		struct nfs4_call *call;
+		const struct nfs4_op_res *r;
+
+		nfs4_compound_init(&c);
+		nfs4_op_putfh(&c, &fh);
+		nfs4_op_readdir(&c, cookie, verf, 8192, 32768, &bm);
+		call = run(cl, &c, "lsz");
+		r = nfs4_call_op(call, 1);
+		if (!r)
+			die("lsz: no READDIR result");
+		for (uint32_t i = 0; i < r->u.readdir.count; i++) {
+			const struct nfs4_dirent *e = &r->u.readdir.entries[i];
+			const struct nfs4_sec_label *l = &e->attrs.sec_label;
+
+			printf("%.*s %u %u %.*s\n", (int)e->name.len, (const char *)e->name.data,
+			       l->lfs, l->pi, (int)l->data.len, (const char *)l->data.data);
+			cookie = e->cookie;
+		}
+		memcpy(verf, r->u.readdir.verifier, sizeof(verf));
+		eof = r->u.readdir.eof;
+		nfs4_call_free(call);
+		nfs4_compound_release(&c);
+	}
+	return 0;
+}
+
+/* verifylabel PATH LABEL [LFS PI]: VERIFY of sec_label; prints "same" (exit 0)
+ * or "not same" (exit 1). */
+static int cmd_verifylabel(struct nfs4_client *cl, const char *path, const char *label,
+			   uint32_t lfs, uint32_t pi)
+{
+	struct nfs4_setattrs sa;
+	struct nfs4_compound c;
+	struct nfs4_call *call = NULL;
+	struct nfs4_fh fh;
+	int rc;
+
+	lookup(cl, path, &fh);
+	memset(&sa, 0, sizeof(sa));
+	nfs4_bitmap_set(&sa.mask, FATTR4_SEC_LABEL);
+	sa.label = label;
+	sa.label_len = (uint32_t)strlen(label);
+	sa.label_lfs = lfs;
+	sa.label_pi = pi;
+	nfs4_compound_init(&c);
+	nfs4_op_putfh(&c, &fh);
+	nfs4_op_verify(&c, &sa);
+	if (nfs4_call_sync(cl, &c, &call) < 0)
+		die("verifylabel: %s", nfs4_client_error(cl));
+	if (call->res.status == NFS4_OK) {
+		printf("same\n");
+		rc = 0;
+	} else if (call->res.status == NFS4ERR_NOT_SAME) {
+		printf("not same\n");
+		rc = 1;
+	} else {
+		die("verifylabel: VERIFY failed: %s (%u)", nfs4_stat_name(call->res.status),
+		    call->res.status);
+	}
+	nfs4_call_free(call);
+	nfs4_compound_release(&c);
+	return rc;
+}
+
 static int cmd_ls(struct nfs4_client *cl, const char *path)
 {
 	struct nfs4_fh fh;
@@ -571,7 +649,7 @@ static void usage(void)
 		"          setlabel PATH LABEL [LFS PI] | put LOCALFILE PATH | mkdir PATH |\n"
 		"          rm PATH | statfh HEXHANDLE | lock PATH | symlink TARGET PATH |\n"
 		"          mkfifo PATH | mksock PATH | mkchr PATH MAJOR MINOR |\n"
-		"          mv OLDPATH NEWPATH | null\n",
+		"          mv OLDPATH NEWPATH | lsz DIR | verifylabel PATH LABEL [LFS PI] | null\n",
 		prog);
 	exit(2);
 }
@@ -650,6 +728,11 @@ int main(int argc, char **argv)
 		rc = cmd_stat(cl, argv[1]);
 	else if (strcmp(cmd, "cat") == 0 && argc == 2)
 		rc = cmd_cat(cl, argv[1]);
+	else if (strcmp(cmd, "lsz") == 0 && argc == 2)
+		rc = cmd_lsz(cl, argv[1]);
+	else if (strcmp(cmd, "verifylabel") == 0 && (argc == 3 || argc == 5))
+		rc = cmd_verifylabel(cl, argv[1], argv[2], argc == 5 ? num(argv[3]) : 0,
+				     argc == 5 ? num(argv[4]) : 0);
 	else if (strcmp(cmd, "lock") == 0 && argc == 2)
 		rc = cmd_lock(cl, argv[1]);
 	else if (strcmp(cmd, "statfh") == 0 && argc == 2)
