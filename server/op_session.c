@@ -4,8 +4,9 @@
  * (RFC 8881 §18.2, §18.18, §18.34-18.38, §18.46, §18.48, §18.50-18.51).  Each
  * decodes its arguments through the xdr/ cursor, lets state.c do the work
  * under its locks, and encodes the result body.  No state lives here; the
- * COMPOUND loop owns position rules (SEQUENCE first, DESTROY_SESSION last,
- * BIND_CONN_TO_SESSION alone) and writes the status words.
+ * COMPOUND loop owns position rules (SEQUENCE first, BIND_CONN_TO_SESSION
+ * alone) and writes the status words.  DESTROY_SESSION of the compound's
+ * own session must be its last op: state_destroy_session() checks that.
  */
 #include <string.h>
 
