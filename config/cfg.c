@@ -292,6 +292,12 @@ static int domain_xattr(struct cfg_domain *d, char *err, size_t errlen)
 	if (!(d->keys_set & CFG_DK_XATTR_FORMAT))
 		d->xattr_format = ends_with(d->xattr, "security.selinux") ?
 				  CFG_XATTR_RAW : CFG_XATTR_FRAMED;
+	if (d->integrity != CFG_INTEGRITY_OFF &&
+	    d->xattr_format == CFG_XATTR_RAW)
+		return domain_err(d, err, errlen, CFG_DK_INTEGRITY, "integrity",
+				  "a raw-format xattr (%s) cannot carry an "
+				  "integrity tag: use xattr-format = framed "
+				  "or integrity = off", d->xattr);
 	return 0;
 }
 

@@ -81,6 +81,19 @@
  *   translate-unmapped = default|deny   (default) what a label no rule maps
  *                              gives: the domain's default label, or a
  *                              refusal (GETATTR of sec_label: NFS4ERR_ACCESS)
+ *   integrity = off|log|default|deny   (off) tamper-evident labels: every
+ *                              label stored in the domain carries a keyed
+ *                              tag over the object's identity, the domain
+ *                              name, LFS, PI and label (format in lfs/lfs.h
+ *                              "Integrity"; key STATE_DIR/label.key).  A
+ *                              value with a missing or wrong tag (edited,
+ *                              copied from another file or another domain)
+ *                              is logged and gives: log, the stored label;
+ *                              default, the domain's default label; deny,
+ *                              NFS4ERR_ACCESS for GETATTR of sec_label.
+ *                              Needs xattr-format = framed (an error with
+ *                              raw).  Turning it on makes existing untagged
+ *                              labels fail: set them again (lnfs-label set).
  *
  * A domain "default" always exists (declared or implicit with defaults).
  *
@@ -269,6 +282,13 @@ struct cfg_xlate {
 
 struct cfg_policy;		/* a loaded binary SELinux policy (libsepol) */
 
+enum cfg_integrity {
+	CFG_INTEGRITY_OFF = 0,	/* no tags written or checked */
+	CFG_INTEGRITY_LOG,	/* bad tag: log, serve the stored label */
+	CFG_INTEGRITY_DEFAULT,	/* bad tag: log, serve the default label */
+	CFG_INTEGRITY_DENY,	/* bad tag: log, NFS4ERR_ACCESS */
+};
+
 enum cfg_xattr_format {
 	CFG_XATTR_FRAMED = 0,	/* lnfsd header + label */
 	CFG_XATTR_RAW,		/* bare label + NUL (security.selinux style) */
@@ -282,6 +302,7 @@ struct cfg_domain {
 	unsigned int npi;
 	char xattr[CFG_XATTR_MAX + 1];	/* resolved storage name */
 	enum cfg_xattr_format xattr_format;
+	enum cfg_integrity integrity;	/* integrity tags (framed only) */
 	char default_label[CFG_LABEL_MAX + 1];	/* NUL-terminated */
 	uint32_t default_label_len;
 	uint32_t default_lfs;

@@ -475,6 +475,18 @@ static int domain_key(struct conf_ctx *c, const char *key, const char *val)
 			d->xlate_unmapped = CFG_XLATE_DENY;
 		else
 			return bad_value(c, key, val, "default or deny");
+	} else if (!strcmp(key, "integrity")) {
+		bit = CFG_DK_INTEGRITY;
+		if (!strcmp(val, "off"))
+			d->integrity = CFG_INTEGRITY_OFF;
+		else if (!strcmp(val, "log"))
+			d->integrity = CFG_INTEGRITY_LOG;
+		else if (!strcmp(val, "default"))
+			d->integrity = CFG_INTEGRITY_DEFAULT;
+		else if (!strcmp(val, "deny"))
+			d->integrity = CFG_INTEGRITY_DENY;
+		else
+			return bad_value(c, key, val, "off, log, default or deny");
 	} else if (!strcmp(key, "policy")) {
 		bit = CFG_DK_POLICY;
 		rc = set_relative(c, &d->policy_path, val);

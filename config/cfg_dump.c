@@ -75,6 +75,10 @@ static void dump_domain(const struct cfg_domain *d, FILE *f)
 		fprintf(f, "translate-unmapped = %s\n",
 			d->xlate_unmapped == CFG_XLATE_DENY ? "deny" :
 							      "default");
+	if (d->integrity != CFG_INTEGRITY_OFF)
+		fprintf(f, "integrity = %s\n",
+			d->integrity == CFG_INTEGRITY_LOG ? "log" :
+			d->integrity == CFG_INTEGRITY_DENY ? "deny" : "default");
 }
 
 void cfg_dump_conf(const struct cfg *cfg, FILE *f)

@@ -12,10 +12,12 @@
  *   framed (CFG_XATTR_FRAMED): a 12-byte header then the label bytes:
  *       byte 0-1  magic 'L' 'N'
  *       byte 2    version (LFS_FRAME_VERSION = 1)
- *       byte 3    flags, must be 0
+ *       byte 3    flags: 0, or LFS_FRAME_F_TAG (0x01) with a tag after
+ *                 the label; any other bit is corrupt
  *       byte 4-7  LFS, big endian
  *       byte 8-11 PI, big endian
  *       byte 12-  label, 1..NFS4_MAXLABELLEN bytes, stored exactly
+ *       last 8    the integrity tag, only when flags has LFS_FRAME_F_TAG
  *     so GETATTR returns the LFS and PI a client set;
  *   raw (CFG_XATTR_RAW): the bare label followed by one NUL, as the kernel
  *     stores security.selinux and virtiofsd its remapped names, so other
@@ -26,6 +28,30 @@
  * A stored value that does not parse (short, bad magic/version/flags, empty
  * label, label longer than NFS4_MAXLABELLEN) is -EBADMSG.  Reads do not apply
  * the domain's max-label (it may have been lowered after the label was set).
+ *
+ * Integrity (cfg_domain.integrity, cfg.h "integrity"; framed only).  When
+ * a domain's integrity is not off, lfs_set() stores flags LFS_FRAME_F_TAG
+ * and appends an 8-byte tag: SipHash-2-4 (a PRF made for short inputs; a
+ * 64-bit tag cannot be found by trial through GETATTR) keyed with the
+ * 128-bit key in STATE_DIR/label.key (16 random bytes, mode 0600, created
+ * on first use; lfs_key_init()), over, in this order:
+ *   "lnfsd label tag v1" and its NUL; the domain name's length (1) and
+ *   bytes; the object's inode number (8, big endian); then 'h', the host
+ *   handle type (4) and length (4) and bytes from name_to_handle_at() (the
+ *   handle carries the inode generation), or, without handles, 'b' and the
+ *   birth time seconds (8) and nanoseconds (8) (0 without birth time); LFS
+ *   (4), PI (4), label length (8), label.  The tag is stored big endian.
+ * st_dev is left out (not stable across reboots).  lfs_get() of such a
+ * domain returns -EKEYREJECTED, with out holding the stored label, for a
+ * value without the flag, a wrong tag (label, LFS or PI edited; value
+ * copied from another object or from another domain's xattr) or a missing
+ * key; lfs_integrity_action() then applies the domain's action.  Not
+ * detected: removal of the xattr (the default is served), replay of an
+ * older tagged value of the same object and domain.  Objects restored from
+ * a copy (new inode, new handle) fail verification: set their labels again.
+ * A domain with integrity off reads tagged values without checking them.
+ * Fallback store entries (below) live in the root-only state-dir and carry
+ * no tag.
  *
  * Descriptors.  fd may be any descriptor of the object, including O_PATH
  * (with O_NOFOLLOW, of a symlink itself).  fgetxattr() fails with EBADF on
@@ -57,8 +83,12 @@
 #define LFS_FRAME_MAGIC1 'N'
 #define LFS_FRAME_VERSION 1
 #define LFS_FRAME_HDR 12
-/* Largest stored value: header + label (raw needs label + NUL). */
+#define LFS_FRAME_F_TAG 0x01	/* flags: an integrity tag follows the label */
+#define LFS_TAG_LEN 8
+/* Largest untagged stored value: header + label (raw needs label + NUL). */
 #define LFS_VALUE_MAX (LFS_FRAME_HDR + NFS4_MAXLABELLEN)
+/* Largest stored value of all, a tagged one. */
+#define LFS_VALUE_MAX_TAGGED (LFS_VALUE_MAX + LFS_TAG_LEN)
 
 struct lfs_label {
 	uint32_t lfs;
@@ -101,14 +131,46 @@ void lfs_default(const struct cfg_domain *d, struct lfs_label *out);
  */
 int lfs_encode(const struct cfg_domain *d, const struct lfs_label *l,
 	       uint8_t *buf, size_t buflen);
-/* Parses a stored value; 0 or -EBADMSG. */
+/* Parses a stored value; 0 or -EBADMSG.  A tag, if any, is not checked. */
 int lfs_decode(const struct cfg_domain *d, const uint8_t *val, size_t len,
 	       struct lfs_label *out);
+/* As lfs_encode() with flags LFS_FRAME_F_TAG and tag appended (framed
+ * only: -EINVAL for raw). */
+int lfs_encode_tagged(const struct cfg_domain *d, const struct lfs_label *l,
+		      const uint8_t tag[LFS_TAG_LEN], uint8_t *buf,
+		      size_t buflen);
+/* As lfs_decode(); *tagged (may be NULL) says whether the value carried a
+ * tag, copied into tag (may be NULL). */
+int lfs_decode_tagged(const struct cfg_domain *d, const uint8_t *val,
+		      size_t len, struct lfs_label *out, bool *tagged,
+		      uint8_t tag[LFS_TAG_LEN]);
+
+/* ---- integrity tags (lfs_tag.c; see "Integrity" above) ---- */
+
+/* Where the key lives: STATE_DIR/label.key, read (or created) on first
+ * use.  Without it tags cannot be made (-ENOKEY). */
+void lfs_key_init(const char *state_dir);
+/* Uses key instead of the file (tests). */
+void lfs_key_set(const uint8_t key[16]);
+/* The tag of l as d's label of the object fd: 0, -ENOKEY / -errno when the
+ * key cannot be loaded, -errno when fd cannot be identified. */
+int lfs_tag(const struct cfg_domain *d, int fd, const struct lfs_label *l,
+	    uint8_t tag[LFS_TAG_LEN]);
+/*
+ * After -EKEYREJECTED from a read with l the stored label: integrity = log
+ * keeps l and returns 0; default replaces it with d's default and returns
+ * 0; deny returns -EACCES (GETATTR: NFS4ERR_ACCESS).  The caller logs.
+ */
+int lfs_integrity_action(const struct cfg_domain *d, struct lfs_label *l);
+/* SipHash-2-4 of data under key. */
+uint64_t lfs_siphash24(const uint8_t key[16], const void *data, size_t len);
 
 /* ---- storage (lfs_xattr.c; the only xattr syscalls for labels) ---- */
 
 /* d's label of the object fd: 0, -ENODATA if none stored, -EBADMSG if the
- * stored value is corrupt, other -errno from the file system. */
+ * stored value is corrupt, -EKEYREJECTED (out filled with the stored label)
+ * if d has integrity and the value's tag is missing or wrong, other -errno
+ * from the file system. */
 int lfs_get(const struct cfg_domain *d, int fd, struct lfs_label *out);
 /*
  * As lfs_get(), but when nothing is stored (-ENODATA) or the file system has
@@ -119,8 +181,9 @@ int lfs_get_or_default(const struct cfg_domain *d, int fd,
 		       struct lfs_label *out, bool *is_default);
 /*
  * Stores l as d's label of fd, replacing any: -EROFS for a read-only domain,
- * then lfs_validate()'s errors, then -errno from the file system (-EPERM
- * for user.* names on symlinks and special files).
+ * then lfs_validate()'s errors, then lfs_tag()'s when d has integrity, then
+ * -errno from the file system (-EPERM for user.* names on symlinks and
+ * special files).
  */
 int lfs_set(const struct cfg_domain *d, int fd, const struct lfs_label *l);
 /* Removes d's label of fd; 0 also when none was stored; -EROFS if the
@@ -237,8 +300,9 @@ int lfs_translate(const struct cfg_domain *to, const struct cfg_domain *from,
  * domain's (translate-from order) stored label translated, else d's
  * default.  A source label that cannot be mapped gives the default, or
  * -EACCES when d has translate-unmapped = deny.  -EBADMSG when d's own
- * stored value is corrupt (corrupt source values are skipped); other -errno
- * from the file system.  origin may be NULL.  Never writes.
+ * stored value is corrupt, -EKEYREJECTED (out: the stored label) when its
+ * integrity tag is missing or wrong (corrupt or untagged source values are
+ * skipped); other -errno from the file system.  origin may be NULL.  Never writes.
  */
 int lfs_get_translated(struct lfs_fallback *fb, const struct cfg_domain *d,
 		       int fd, struct lfs_label *out,

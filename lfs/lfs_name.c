@@ -113,9 +113,36 @@ int lfs_encode(const struct cfg_domain *d, const struct lfs_label *l,
 	return LFS_FRAME_HDR + (int)l->len;
 }
 
+int lfs_encode_tagged(const struct cfg_domain *d, const struct lfs_label *l,
+		      const uint8_t tag[LFS_TAG_LEN], uint8_t *buf,
+		      size_t buflen)
+{
+	int n;
+
+	if (d->xattr_format == CFG_XATTR_RAW)
+		return -EINVAL;
+	n = lfs_encode(d, l, buf, buflen);
+	if (n < 0)
+		return n;
+	if (buflen < (size_t)n + LFS_TAG_LEN)
+		return -ENOSPC;
+	buf[3] = LFS_FRAME_F_TAG;
+	memcpy(buf + n, tag, LFS_TAG_LEN);
+	return n + LFS_TAG_LEN;
+}
+
 int lfs_decode(const struct cfg_domain *d, const uint8_t *val, size_t len,
 	       struct lfs_label *out)
 {
+	return lfs_decode_tagged(d, val, len, out, NULL, NULL);
+}
+
+int lfs_decode_tagged(const struct cfg_domain *d, const uint8_t *val,
+		      size_t len, struct lfs_label *out, bool *tagged,
+		      uint8_t tag[LFS_TAG_LEN])
+{
+	if (tagged)
+		*tagged = false;
 	if (d->xattr_format == CFG_XATTR_RAW) {
 		if (len && val[len - 1] == '\0')
 			len--;
@@ -127,10 +154,20 @@ int lfs_decode(const struct cfg_domain *d, const uint8_t *val, size_t len,
 		memcpy(out->data, val, len);
 		return 0;
 	}
-	if (len <= LFS_FRAME_HDR || len - LFS_FRAME_HDR > NFS4_MAXLABELLEN)
+	if (len < 4 || val[0] != LFS_FRAME_MAGIC0 ||
+	    val[1] != LFS_FRAME_MAGIC1 || val[2] != LFS_FRAME_VERSION ||
+	    (val[3] & ~LFS_FRAME_F_TAG))
 		return -EBADMSG;
-	if (val[0] != LFS_FRAME_MAGIC0 || val[1] != LFS_FRAME_MAGIC1 ||
-	    val[2] != LFS_FRAME_VERSION || val[3] != 0)
+	if (val[3] & LFS_FRAME_F_TAG) {
+		if (len <= LFS_FRAME_HDR + LFS_TAG_LEN)
+			return -EBADMSG;
+		len -= LFS_TAG_LEN;
+		if (tag)
+			memcpy(tag, val + len, LFS_TAG_LEN);
+		if (tagged)
+			*tagged = true;
+	}
+	if (len <= LFS_FRAME_HDR || len - LFS_FRAME_HDR > NFS4_MAXLABELLEN)
 		return -EBADMSG;
 	out->lfs = get_be32(val + 4);
 	out->pi = get_be32(val + 8);

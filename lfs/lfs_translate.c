@@ -151,6 +151,8 @@ int lfs_get_translated(struct lfs_fallback *fb, const struct cfg_domain *d,
 		origin->kind = LFS_ORIGIN_STORED;
 		return 0;
 	}
+	if (rc == -EKEYREJECTED)	/* out: the stored label */
+		origin->kind = LFS_ORIGIN_STORED;
 	if (!absent(rc))
 		return rc;
 	for (i = 0; i < d->nxlate_from; i++) {
@@ -159,8 +161,8 @@ int lfs_get_translated(struct lfs_fallback *fb, const struct cfg_domain *d,
 		if (!s)
 			continue;
 		rc = lfs_read(fb, s, fd, src);
-		if (absent(rc) || rc == -EBADMSG)
-			continue;
+		if (absent(rc) || rc == -EBADMSG || rc == -EKEYREJECTED)
+			continue;	/* corrupt or untrusted sources */
 		if (rc)
 			return rc;
 		tmp = *src;

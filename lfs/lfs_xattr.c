@@ -28,10 +28,12 @@ static int proc_path(int fd, char buf[static LFS_PROC_PATH])
 int lfs_get(const struct cfg_domain *d, int fd, struct lfs_label *out)
 {
 	/* One spare byte: a value longer than any valid one is corrupt. */
-	uint8_t val[LFS_VALUE_MAX + 1];
+	uint8_t val[LFS_VALUE_MAX_TAGGED + 1];
+	uint8_t tag[LFS_TAG_LEN], want[LFS_TAG_LEN], diff = 0;
 	char path[LFS_PROC_PATH];
+	bool tagged;
 	ssize_t n;
-	int rc;
+	int rc, i;
 
 	rc = proc_path(fd, path);
 	if (rc)
@@ -39,7 +41,16 @@ int lfs_get(const struct cfg_domain *d, int fd, struct lfs_label *out)
 	n = getxattr(path, d->xattr, val, sizeof(val));
 	if (n < 0)
 		return errno == ERANGE ? -EBADMSG : -errno;
-	return lfs_decode(d, val, (size_t)n, out);
+	if (d->integrity == CFG_INTEGRITY_OFF)
+		return lfs_decode(d, val, (size_t)n, out);
+	rc = lfs_decode_tagged(d, val, (size_t)n, out, &tagged, tag);
+	if (rc)
+		return rc;
+	if (!tagged || lfs_tag(d, fd, out, want))
+		return -EKEYREJECTED;
+	for (i = 0; i < LFS_TAG_LEN; i++)	/* constant time */
+		diff |= tag[i] ^ want[i];
+	return diff ? -EKEYREJECTED : 0;
 }
 
 int lfs_get_or_default(const struct cfg_domain *d, int fd,
@@ -60,7 +71,7 @@ int lfs_get_or_default(const struct cfg_domain *d, int fd,
 
 int lfs_set(const struct cfg_domain *d, int fd, const struct lfs_label *l)
 {
-	uint8_t val[LFS_VALUE_MAX];
+	uint8_t val[LFS_VALUE_MAX_TAGGED];
 	char path[LFS_PROC_PATH];
 	int rc, n;
 
@@ -72,7 +83,16 @@ int lfs_set(const struct cfg_domain *d, int fd, const struct lfs_label *l)
 	rc = proc_path(fd, path);
 	if (rc)
 		return rc;
-	n = lfs_encode(d, l, val, sizeof(val));
+	if (d->integrity != CFG_INTEGRITY_OFF) {
+		uint8_t tag[LFS_TAG_LEN];
+
+		rc = lfs_tag(d, fd, l, tag);
+		if (rc)
+			return rc;
+		n = lfs_encode_tagged(d, l, tag, val, sizeof(val));
+	} else {
+		n = lfs_encode(d, l, val, sizeof(val));
+	}
 	if (n < 0)
 		return n;
 	if (setxattr(path, d->xattr, val, (size_t)n, 0))

@@ -122,6 +122,11 @@ static const char *why(int rc)
 		       "(translate-unmapped = deny)";
 	case -EBADMSG:
 		return "the stored value is corrupt";
+	case -EKEYREJECTED:
+		return "the stored value's integrity tag is missing or wrong "
+		       "(edited, or copied from another file or domain)";
+	case -ENOKEY:
+		return "no integrity key (state-dir/label.key)";
 	default:
 		return strerror(-rc);
 	}
@@ -583,6 +588,8 @@ int main(int argc, char **argv)
 	}
 	if (lfs_fallback_open(t.cfg->state_dir, &t.fb) < 0)
 		t.fb = NULL;
+	/* integrity domains: set writes tagged values, get checks them */
+	lfs_key_init(t.cfg->state_dir);
 	/* subcommands see their own arguments with argv[0] = the command */
 	argc++;
 	argv--;

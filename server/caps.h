@@ -12,6 +12,8 @@
 #define LNFSD_CAPS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct caps {
 	bool setid;           /* CAP_SETUID and CAP_SETGID */
@@ -22,5 +24,27 @@ struct caps {
 
 /* 0, or -errno when the kernel would not say (then all false). */
 int caps_probe(struct caps *out);
+
+/* The capabilities lnfsd keeps once it serves (docs/security.md):
+ * DAC_READ_SEARCH, SYS_ADMIN, SETUID, SETGID, CHOWN, FOWNER, FSETID,
+ * DAC_OVERRIDE, MKNOD, as a mask of bit (1 << CAP_x). */
+uint64_t caps_keep_mask(void);
+
+/* Least privilege, called once after start-up (listeners bound, state dir
+ * and control socket ready) and before any thread exists, since the sets
+ * are per thread and threads inherit them: PR_SET_NO_NEW_PRIVS; with
+ * CAP_SETPCAP, PR_CAPBSET_DROP of every capability outside the kept mask;
+ * the ambient set cleared; capset() of permitted and effective to their
+ * intersection with the mask and inheritable to nothing (lnfsd never
+ * executes a program).  The fs-related capabilities still follow the fsuid
+ * (cred.c): the kernel removes them from the effective set when a thread's
+ * fsuid leaves 0 and restores them from the permitted set when it returns,
+ * so keeping them permitted is enough.  *kept gets the permitted set left.
+ * 1 when there was nothing to drop (an unprivileged lnfsd), 0 when
+ * something was dropped, -errno on failure. */
+int caps_drop(uint64_t *kept);
+
+/* "cap_chown,cap_fowner,..." for a capability mask, into buf. */
+void caps_names(uint64_t mask, char *buf, size_t len);
 
 #endif

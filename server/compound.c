@@ -96,6 +96,7 @@ static bool op_is_v40_only(uint32_t op)
 /* Room an op must find left in the reply before it runs: enough for its
  * status and a small result, so it can fail cleanly with REP_TOO_BIG. */
 #define OP_MIN_ROOM 128
+#define OP_ERR_ROOM 8	/* resop + status of an op that fails before its handler */
 
 /* RFC 8881 §16.2.3.1.2: an op that sets the current filehandle without
  * returning a stateid sets the current stateid to the all-zeros stateid,
@@ -336,7 +337,13 @@ bool nfs4_compound(struct srv *srv, const struct rpc_call *call, struct xdr_in *
 		t0 = 0;
 		if (status == NFS4_OK) {
 			t0 = stats_now_ns();
+			/* Handlers see OP_ERR_ROOM bytes less, so that the
+			 * OP_ILLEGAL or BADXDR result of a following op always
+			 * fits (fuzz_compound: a result filling the reply to
+			 * its limit left the next one out, with it counted). */
+			res->limit -= OP_ERR_ROOM;
 			status = d->handler(&c, args, res);
+			res->limit += OP_ERR_ROOM;
 			if (status == NFS4_OK && op_puts_fh(opnum) && !obj_flavor_ok(&c, c.cur.exp) &&
 			    putfh_checks_sec(*args, numops - i - 1))
 				status = NFS4ERR_WRONGSEC;

@@ -32,6 +32,15 @@
  * handles depend on st_dev, so a file system that comes back under another
  * device number makes them stale; and a large tree in which the server
  * user's handles went out of date costs a search per handle.
+ *
+ * Object handles of directories are checked to still lie inside their
+ * export on every resolve (dir_inside): ".." is walked, openat(O_PATH) and
+ * fstat per level, up to the export root (dev+ino) or at most
+ * LNFS_FH_DIR_WALK_MAX levels; a directory the host moved out of the
+ * export, or that a handle of the same file system names outside it, is
+ * NFS4ERR_STALE.  Files are not checked (as knfsd's no_subtree_check): a
+ * file the host hard-links or moves out of the export stays reachable by a
+ * handle a client already holds (docs/security.md).
  */
 #include <dirent.h>
 #include <endian.h>
@@ -47,6 +56,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "server/cred.h"
 #include "server/export.h"
 #include "server/limits.h"
 
@@ -789,6 +799,47 @@ static nfsstat4 index_resolve(const struct exports *e, struct export *x, const s
 	return NFS4_OK;
 }
 
+/* Is the directory f (st its stat) inside export x?  1 yes, 0 no (the walk
+ * reached the file system root, another device, or the level limit first),
+ * -errno when it could not tell (out of descriptors).  The walk runs with
+ * fsuid 0, as the server, so a caller who may not search a parent does not
+ * make the handle stale. */
+static int dir_inside(const struct export *x, int f, const struct stat *st)
+{
+	struct stat cur = *st, up;
+	uint32_t fsuid;
+	int d = f, p, n, r = 0;
+
+	if (st->st_ino == x->root_ino)
+		return 1;
+	fsuid = cred_raise();
+	for (n = 0; n < LNFS_FH_DIR_WALK_MAX; n++) {
+		p = openat(d, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (p < 0) {
+			r = resource_errno(errno) ? -errno : 0;
+			break;
+		}
+		if (d != f)
+			close(d);
+		d = p;
+		if (fstat(d, &up) < 0) {
+			r = resource_errno(errno) ? -errno : 0;
+			break;
+		}
+		if (up.st_dev != x->dev || (up.st_ino == cur.st_ino && up.st_dev == cur.st_dev))
+			break; /* another file system, or the root of this one */
+		if (up.st_ino == x->root_ino) {
+			r = 1;
+			break;
+		}
+		cur = up;
+	}
+	if (d != f)
+		close(d);
+	cred_lower(fsuid);
+	return r;
+}
+
 nfsstat4 fh_resolve(const struct exports *e, const struct nfs_fh *fh, struct export **exp,
 		    uint32_t *node, int *fd)
 {
@@ -866,6 +917,14 @@ nfsstat4 fh_resolve(const struct exports *e, const struct nfs_fh *fh, struct exp
 	if (fstat(f, &st) < 0 || st.st_dev != x->dev) {
 		close(f);
 		return NFS4ERR_STALE;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		int in = dir_inside(x, f, &st);
+
+		if (in <= 0) {
+			close(f);
+			return in < 0 ? NFS4ERR_DELAY : NFS4ERR_STALE;
+		}
 	}
 	*exp = x;
 	*fd = f;

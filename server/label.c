@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config/cfg.h"
 #include "lfs/lfs.h"
@@ -81,6 +82,30 @@ static void label_refused(const struct compound *c, const struct cfg_domain *d, 
 		    "not supported for this object");
 }
 
+/* A label whose integrity tag is missing or wrong (lfs.h "Integrity"):
+ * always logged (rate-limited: a client can read it any number of times). */
+static void label_tampered(const struct compound *c, const struct cfg_domain *d, int fd)
+{
+	static const char *const action[] = {
+		[CFG_INTEGRITY_LOG] = "serving the stored label",
+		[CFG_INTEGRITY_DEFAULT] = "serving the default label",
+		[CFG_INTEGRITY_DENY] = "refusing it (NFS4ERR_ACCESS)",
+	};
+	const char *what = d->integrity <= CFG_INTEGRITY_DENY && action[d->integrity] ?
+			   action[d->integrity] : "serving the default label";
+	struct stat st;
+	unsigned long long ino = fstat(fd, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+
+	if (c->srv)
+		log_limited(&c->srv->log_limits[LOG_KIND_LABEL], LOG_WARNING,
+			    "domain %s: the label of inode %llu has a missing or wrong integrity "
+			    "tag (edited or copied from another file or domain); %s",
+			    d->name, ino, what);
+	else
+		log_warn("domain %s: the label of inode %llu has a missing or wrong integrity "
+			 "tag; %s", d->name, ino, what);
+}
+
 static void to_lfs(const struct nfs_label *l, struct lfs_label *o)
 {
 	o->lfs = l->lfs;
@@ -103,7 +128,12 @@ nfsstat4 label_get(const struct compound *c, const struct export *x, int fd,
 		/* own label, else translated (cfg.h "Translation"), else the
 		 * default; never written back */
 		r = lfs_get_translated(label_fb(c), d, fd, &l, &origin);
-		if (r == -EBADMSG) {
+		if (r == -EKEYREJECTED) {
+			/* integrity: l is the stored label; apply the action */
+			label_tampered(c, d, fd);
+			if (lfs_integrity_action(d, &l) < 0)
+				return NFS4ERR_ACCESS;
+		} else if (r == -EBADMSG) {
 			log_warn("domain %s: the stored label of an object is corrupt; serving the default",
 				 d->name);
 			lfs_default(d, &l);

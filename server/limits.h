@@ -41,6 +41,10 @@
  * bounded work. */
 #define LNFS_FH_MAX_DEPTH 2048u
 #define LNFS_FH_SEARCH_MAX 1000000u
+/* Host handles of directories (export.c, dir_inside): the most ".." levels
+ * walked to prove the directory is still inside its export; deeper is
+ * NFS4ERR_STALE. */
+#define LNFS_FH_DIR_WALK_MAX 4096
 /* Name prefix of the hidden staging entries used for atomic labelled
  * creation; never shown to clients. */
 #define LNFS_STAGE_PREFIX ".lnfsd-stage-"

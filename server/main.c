@@ -376,6 +376,8 @@ int main(int argc, char **argv)
 		if (getrandom(srv.fh_key, sizeof(srv.fh_key), 0) != (ssize_t)sizeof(srv.fh_key))
 			return 1;
 	}
+	/* integrity tags: state-dir/label.key, read or created on first use */
+	lfs_key_init(cfg->state_dir);
 	r = lfs_fallback_open(cfg->state_dir, &srv.label_fb);
 	if (r < 0)
 		log_warn("no fallback label store in %s (%s): symlinks and special files "
@@ -491,6 +493,22 @@ int main(int argc, char **argv)
 	if (!opts.foreground && daemon(0, 0) < 0) {
 		fprintf(stderr, "lnfsd: cannot become a daemon: %s\n", strerror(errno));
 		return 1;
+	}
+	/* least privilege (caps.h): listeners, state dir and control socket
+	 * are set up, and no thread exists yet to keep the old sets */
+	{
+		uint64_t kept;
+		char names[256];
+
+		r = caps_drop(&kept);
+		if (r < 0) {
+			log_err("cannot drop capabilities: %s", strerror(-r));
+			return 1;
+		}
+		if (r == 0) {
+			caps_names(kept, names, sizeof(names));
+			log_info("capabilities kept: %s", names);
+		}
 	}
 	if (state_start_laundromat(srv.state) < 0) {
 		log_err("cannot start the lease thread");

@@ -49,6 +49,7 @@ cat > "$W/lnfsd.conf" <<CONF
 state-dir = $W/state
 exports = $W/exports
 threads = 4
+control-socket = none
 
 [domain "fb"]
 xattr = user.lnfs.fb

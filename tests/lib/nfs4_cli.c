@@ -612,6 +612,66 @@ static int cmd_setlabel(struct nfs4_client *cl, const char *path, const char *la
 	return 0;
 }
 
+/* chown PATH OWNER GROUP: SETATTR of owner and owner_group ("0", "root"). */
+static int cmd_chown(struct nfs4_client *cl, const char *path, const char *owner,
+		     const char *group)
+{
+	struct nfs4_fh fh;
+	struct nfs4_setattrs sa;
+	struct nfs4_compound c;
+
+	lookup(cl, path, &fh);
+	memset(&sa, 0, sizeof(sa));
+	nfs4_bitmap_of(&sa.mask, FATTR4_OWNER, FATTR4_OWNER_GROUP, -1);
+	sa.owner = owner;
+	sa.owner_group = group;
+	nfs4_compound_init(&c);
+	nfs4_op_putfh(&c, &fh);
+	nfs4_op_setattr(&c, &nfs4_anon_stateid, &sa);
+	nfs4_call_free(run(cl, &c, "chown"));
+	nfs4_compound_release(&c);
+	return 0;
+}
+
+/* readlink PATH: the symlink's text, as stored. */
+static int cmd_readlink(struct nfs4_client *cl, const char *path)
+{
+	struct nfs4_fh fh;
+	struct nfs4_compound c;
+	struct nfs4_call *call;
+	const struct xdr_view *v;
+
+	lookup(cl, path, &fh);
+	nfs4_compound_init(&c);
+	nfs4_op_putfh(&c, &fh);
+	nfs4_op_readlink(&c);
+	call = run(cl, &c, "readlink");
+	v = &nfs4_call_op(call, 1)->u.readlink;
+	printf("%.*s\n", (int)v->len, (const char *)v->data);
+	nfs4_call_free(call);
+	nfs4_compound_release(&c);
+	return 0;
+}
+
+/* parent PATH: LOOKUPP from PATH, then what stat prints for the result. */
+static int cmd_parent(struct nfs4_client *cl, const char *path)
+{
+	struct nfs4_fh fh;
+	struct nfs4_compound c;
+	struct nfs4_call *call;
+
+	lookup(cl, path, &fh);
+	nfs4_compound_init(&c);
+	nfs4_op_putfh(&c, &fh);
+	nfs4_op_lookupp(&c);
+	nfs4_op_getfh(&c);
+	call = run(cl, &c, "parent");
+	fh = nfs4_call_op(call, 2)->u.getfh;
+	nfs4_call_free(call);
+	nfs4_compound_release(&c);
+	return cmd_stat_fh(cl, &fh);
+}
+
 static int cmd_stat(struct nfs4_client *cl, const char *path)
 {
 	struct nfs4_fh fh;
@@ -649,7 +709,8 @@ static void usage(void)
 		"          setlabel PATH LABEL [LFS PI] | put LOCALFILE PATH | mkdir PATH |\n"
 		"          rm PATH | statfh HEXHANDLE | lock PATH | symlink TARGET PATH |\n"
 		"          mkfifo PATH | mksock PATH | mkchr PATH MAJOR MINOR |\n"
-		"          mv OLDPATH NEWPATH | lsz DIR | verifylabel PATH LABEL [LFS PI] | null\n",
+		"          mv OLDPATH NEWPATH | lsz DIR | verifylabel PATH LABEL [LFS PI] |\n"
+		"          chown PATH OWNER GROUP | readlink PATH | parent PATH | null\n",
 		prog);
 	exit(2);
 }
@@ -758,6 +819,12 @@ int main(int argc, char **argv)
 		rc = cmd_create(cl, NF4CHR, NULL, argv[1], num(argv[2]), num(argv[3]));
 	else if (strcmp(cmd, "mv") == 0 && argc == 3)
 		rc = cmd_mv(cl, argv[1], argv[2]);
+	else if (strcmp(cmd, "chown") == 0 && argc == 4)
+		rc = cmd_chown(cl, argv[1], argv[2], argv[3]);
+	else if (strcmp(cmd, "readlink") == 0 && argc == 2)
+		rc = cmd_readlink(cl, argv[1]);
+	else if (strcmp(cmd, "parent") == 0 && argc == 2)
+		rc = cmd_parent(cl, argv[1]);
 	else
 		usage();
 	if (fflush(stdout) != 0)

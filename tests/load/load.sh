@@ -47,7 +47,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$W/exp" "$W/state" || exit 99
-printf '[lnfsd]\nstate-dir = %s\nlease-time = 10\ngrace-time = 10\n' "$W/state" > "$W/lnfsd.conf"
+# control-socket = none: never take the default /run/lnfsd/lnfsd.sock
+printf '[lnfsd]\nstate-dir = %s\nlease-time = 10\ngrace-time = 10\ncontrol-socket = none\n' \
+	"$W/state" > "$W/lnfsd.conf"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])') || exit 99
 
 # The client needs ~2 descriptors per connection of the largest phase.

@@ -52,7 +52,9 @@ mkdir -p "$W/exp" "$W/state" || exit 99
 if mount -t tmpfs -o size=256m,mode=0755 lnfs-soak "$W/exp" 2>/dev/null; then
 	MNT=$W/exp
 fi
-printf '[lnfsd]\nstate-dir = %s\nlease-time = 10\ngrace-time = 10\n' "$W/state" > "$W/lnfsd.conf"
+# control-socket = none: never take the default /run/lnfsd/lnfsd.sock
+printf '[lnfsd]\nstate-dir = %s\nlease-time = 10\ngrace-time = 10\ncontrol-socket = none\n' \
+	"$W/state" > "$W/lnfsd.conf"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])') || exit 99
 nice -n 10 "$LNFSD" -f -c "$W/lnfsd.conf" -l "127.0.0.1:$port" -e "$W/exp" > "$W/log" 2>&1 &
 SPID=$!

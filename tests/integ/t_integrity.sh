@@ -1,0 +1,178 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# t_integrity.sh - tamper-evident labels (integrity = log|default|deny) end
+# to end over NFSv4.2 with nfs4cli.  One export, three domains chosen by
+# client address: 127.0.0.1 "lg" (log), 127.0.0.2 "df" (default),
+# 127.0.0.3 "dn" (deny), all user.* xattrs.  Each sets a label on f through
+# NFS and reads it back; state-dir/label.key exists with mode 0600; each
+# domain's value is then copied on the host to g (setfattr), and GETATTR of
+# g gives: lg the copied label, df its default label, dn NFS4ERR_ACCESS;
+# the log says so.  lnfs-label set on g writes a value that verifies, and a
+# byte edited on the host is caught.  The server listens on those three
+# loopback addresses only and is stopped by pid.  Needs root, else skips.
+set -u
+B=$(pwd)
+LNFSD=${LNFSD:-$B/server/lnfsd}
+LABEL=$B/lfs/lnfs-label
+CLI=$B/tests/lib/nfs4cli
+[ -x "$LNFSD" ] || { echo "SKIP: $LNFSD not built"; exit 77; }
+[ -x "$CLI" ] || { echo "SKIP: $CLI not built"; exit 77; }
+[ -x "$LABEL" ] || { echo "SKIP: $LABEL not built"; exit 77; }
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (open_by_handle_at)"; exit 77; }
+command -v getfattr >/dev/null 2>&1 || { echo "SKIP: getfattr (attr) not installed"; exit 77; }
+W=$(mktemp -d "${TMPDIR:-/tmp}/lnfs-int.XXXXXX") || exit 99
+SPID=
+cleanup() {
+	if [ -n "$SPID" ]; then
+		kill -TERM "$SPID" 2>/dev/null
+		i=0
+		while kill -0 "$SPID" 2>/dev/null && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -KILL "$SPID" 2>/dev/null
+		wait "$SPID" 2>/dev/null
+	fi
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+pass=0 fail=0
+ok() { echo "PASS: $1"; pass=$((pass + 1)); }
+ko() { echo "FAIL: $1"; fail=$((fail + 1)); }
+
+mkdir -p "$W/exp" "$W/state" || exit 99
+echo data > "$W/exp/f"
+echo other > "$W/exp/g"
+if ! setfattr -n user.lnfs-probe -v 1 "$W/exp/f" 2>/dev/null; then
+	echo "SKIP: no user.* xattrs in $W"
+	exit 77
+fi
+setfattr -x user.lnfs-probe "$W/exp/f"
+
+cat > "$W/lnfsd.conf" <<CONF
+[lnfsd]
+state-dir = $W/state
+exports = $W/exports
+
+[domain "lg"]
+xattr = user.lnfs.lg
+integrity = log
+
+[domain "df"]
+xattr = user.lnfs.df
+integrity = default
+default-label = df_default
+
+[domain "dn"]
+xattr = user.lnfs.dn
+integrity = deny
+CONF
+printf '%s 127.0.0.1(rw,no_root_squash,domain=lg) 127.0.0.2(rw,no_root_squash,domain=df) 127.0.0.3(rw,no_root_squash,domain=dn)\n' \
+	"$W/exp" > "$W/exports"
+
+port=$(python3 -c '
+import socket
+for _ in range(50):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
+    try:
+        for a in ("127.0.0.2", "127.0.0.3"):
+            t = socket.socket(); t.bind((a, p)); t.close()
+    except OSError:
+        s.close(); continue
+    s.close(); print(p); break
+') || exit 99
+[ -n "$port" ] || { echo "no free port"; exit 99; }
+
+"$LNFSD" -f -v -c "$W/lnfsd.conf" -l "127.0.0.1:$port" -l "127.0.0.2:$port" \
+	-l "127.0.0.3:$port" >> "$W/log" 2>&1 &
+SPID=$!
+i=0
+while ! "$CLI" -s 127.0.0.1 -p "$port" null >/dev/null 2>&1; do
+	i=$((i + 1))
+	if [ $i -gt 100 ] || ! kill -0 "$SPID" 2>/dev/null; then
+		echo "server did not start: $(tail -n 5 "$W/log")"
+		exit 99
+	fi
+	sleep 0.1
+done
+
+# hx NAME FILE: the xattr's value in hex (0x...)
+hx() { getfattr --absolute-names -n "$1" -e hex "$2" 2>/dev/null | sed -n 's/^[^=]*=//p'; }
+c() {
+	a=$1
+	shift
+	"$CLI" -m 2 -b "$a" -s "$a" -p "$port" "$@"
+}
+F=$W/exp/f
+G=$W/exp/g
+
+for d in lg:127.0.0.1 df:127.0.0.2 dn:127.0.0.3; do
+	n=${d%%:*} a=${d#*:}
+	c "$a" setlabel "$F" "label of $n" 0 0 || ko "$n setlabel"
+	out=$(c "$a" getlabel "$F")
+	[ "$out" = "0 0 label of $n" ] && ok "$n: a tagged label reads back" ||
+		ko "$n getlabel: [$out]"
+	v=$(hx "user.lnfs.$n" "$F")
+	case $v in
+	0x4c4e0101*) ok "$n: the stored value has the tag flag" ;;
+	*) ko "$n stored value: [$v]" ;;
+	esac
+	# copy the value to another file on the host
+	setfattr -n "user.lnfs.$n" -v "$v" "$G" || ko "$n setfattr"
+done
+[ "$(stat -c %a "$W/state/label.key" 2>/dev/null)" = 600 ] &&
+	[ "$(stat -c %s "$W/state/label.key")" = 16 ] &&
+	ok "state-dir/label.key: 16 bytes, mode 0600" || ko "label.key: $(ls -l "$W/state")"
+
+out=$(c 127.0.0.1 getlabel "$G" 2>&1)
+[ "$out" = "0 0 label of lg" ] && ok "log: a copied value serves the stored label" ||
+	ko "lg copied: [$out]"
+out=$(c 127.0.0.2 getlabel "$G" 2>&1)
+[ "$out" = "0 0 df_default" ] && ok "default: a copied value serves the default label" ||
+	ko "df copied: [$out]"
+out=$(c 127.0.0.3 getlabel "$G" 2>&1)
+case $out in
+*NFS4ERR_ACCESS*) ok "deny: a copied value is NFS4ERR_ACCESS" ;;
+*) ko "dn copied: [$out]" ;;
+esac
+c 127.0.0.3 getlabel "$F" >/dev/null 2>&1 && ok "deny: the original still reads" ||
+	ko "dn original refused"
+n=$(grep -c "integrity tag" "$W/log")
+[ "$n" -ge 3 ] && ok "each detection is logged" || ko "log: $(grep -i integrity "$W/log")"
+
+# another domain's value in dn's xattr
+v=$(hx user.lnfs.lg "$F")
+setfattr -n user.lnfs.dn -v "$v" "$F"
+out=$(c 127.0.0.3 getlabel "$F" 2>&1)
+case $out in
+*NFS4ERR_ACCESS*) ok "deny: another domain's value is NFS4ERR_ACCESS" ;;
+*) ko "dn cross-domain: [$out]" ;;
+esac
+
+# lnfs-label set writes tagged values with the same key
+"$LABEL" -c "$W/lnfsd.conf" set -d dn "set by tool" "$G" && ok "lnfs-label set" ||
+	ko "lnfs-label set"
+out=$(c 127.0.0.3 getlabel "$G" 2>&1)
+[ "$out" = "0 0 set by tool" ] && ok "the tool's tagged value verifies in the server" ||
+	ko "dn after lnfs-label set: [$out]"
+# one label byte edited on the host ('s' -> 'S')
+v=$(hx user.lnfs.dn "$G")
+e=$(echo "$v" | sed 's/^\(0x4c4e0101.\{16\}\)73/\153/')
+[ "$e" != "$v" ] || ko "the edit did not apply: [$v]"
+v=$e
+setfattr -n user.lnfs.dn -v "$v" "$G"
+out=$(c 127.0.0.3 getlabel "$G" 2>&1)
+case $out in
+*NFS4ERR_ACCESS*) ok "deny: an edited byte is NFS4ERR_ACCESS" ;;
+*) ko "dn edited: [$out]" ;;
+esac
+out=$("$LABEL" -c "$W/lnfsd.conf" get -d dn "$G" 2>&1)
+case $out in
+*integrity*) ok "lnfs-label get reports the bad tag" ;;
+*) ko "lnfs-label get: [$out]" ;;
+esac
+
+kill -0 "$SPID" 2>/dev/null || ko "lnfsd died: $(tail -n 5 "$W/log")"
+echo "t_integrity: $pass passed, $fail failed"
+[ $fail -eq 0 ]
