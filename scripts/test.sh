@@ -58,16 +58,9 @@ WERROR=--enable-werror
 run_check "unit+integration" "$ROOT/build" $WERROR
 if [ $QUICK = 0 ]; then
     run_check "asan+ubsan" "$ROOT/build-asan" $WERROR --enable-asan --enable-ubsan
-    step "Linux kernel client in a qemu guest"
-    "$ROOT/tests/vm/run.sh" "$ROOT/build/server/lnfsd"
-    rc=$?
-    case $rc in
-        0) PASS=$((PASS + 5)); echo "PASS: kernel client (labels, listing/checksums, source build + fsx, locks, crash/reclaim)" ;;
-        77) SKIP=$((SKIP + 5)); echo "SKIP: kernel client (see the reason above)" ;;
-        *) FAIL=$((FAIL + 1)); FAILED+=("kernel client"); echo "FAIL: kernel client (rc=$rc)" ;;
-    esac
     step "Debian package: build, unpack, serve a file"
-    "$ROOT/tests/pkg/build-and-install.sh" | tee /tmp/lnfs-pkg-test.$$.log
+    PKG_OUT=$(mktemp -d /tmp/lnfs-pkg-out.XXXXXX)
+    LNFS_PKG_OUT=$PKG_OUT "$ROOT/tests/pkg/build-and-install.sh" | tee /tmp/lnfs-pkg-test.$$.log
     rc=${PIPESTATUS[0]}
     n=$(grep -c '^PASS: ' /tmp/lnfs-pkg-test.$$.log); PASS=$((PASS + n))
     n=$(grep -c '^FAIL: ' /tmp/lnfs-pkg-test.$$.log); FAIL=$((FAIL + n))
@@ -78,6 +71,17 @@ if [ $QUICK = 0 ]; then
         FAIL=$((FAIL + 1)); FAILED+=("Debian package (rc=$rc)")
     fi
     rm -f /tmp/lnfs-pkg-test.$$.log
+    step "Linux kernel client in a qemu guest"
+    # phase 9 installs the package just built instead of building it again
+    deb=$(ls "$PKG_OUT"/*.deb 2>/dev/null | head -n 1)
+    LNFS_PKG_DEB=${deb:-} "$ROOT/tests/vm/run.sh" "$ROOT/build/server/lnfsd"
+    rc=$?
+    case $rc in
+        0) PASS=$((PASS + 9)); echo "PASS: kernel client (9 phases: labels, listing/checksums, source build + fsx, locks, crash/reclaim, enforcing labels, two domains, virtiofs, the package as a service)" ;;
+        77) SKIP=$((SKIP + 9)); echo "SKIP: kernel client (see the reason above)" ;;
+        *) FAIL=$((FAIL + 1)); FAILED+=("kernel client"); echo "FAIL: kernel client (rc=$rc)" ;;
+    esac
+    rm -rf "$PKG_OUT"
 fi
 
 step "result"

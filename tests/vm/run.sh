@@ -316,6 +316,8 @@ fi
 # 6. every object type's label, enforcing guest; 7. two guests in two label
 # domains on one export at once; 8. virtiofs and lnfsd on the same tree.
 . "$HERE/phases-labels.sh"
+# 9. the Debian package installed in the guest and run as a systemd service
+. "$HERE/phase-pkg.sh"
 
 echo "kernel client: $fails failed checks"
 [ $fails = 0 ]
