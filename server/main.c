@@ -414,6 +414,10 @@ int main(int argc, char **argv)
 
 	memset(&ropts, 0, sizeof(ropts));
 	ropts.threads = snap->cfg->threads;
+	/* Close connections idle for 6 minutes, as knfsd does: a mounted
+	 * Linux client renews its lease long before that, and a closed idle
+	 * connection is simply reopened; stalled ones no longer pile up. */
+	ropts.idle_timeout = 360;
 	ropts.max_record = snap->cfg->max_record > LNFS_MAX_RECORD ? snap->cfg->max_record :
 								      LNFS_MAX_RECORD;
 	srv.rpc = rpc_server_new(&ropts);
