@@ -329,6 +329,11 @@ bool nfs4_compound(struct srv *srv, const struct rpc_call *call, struct xdr_in *
 				cred_for(&c, c.cur.exp, &id);
 			status = cred_apply(&c.cred, &id);
 		}
+		/* exports(5): a client that no rule of the export admits may
+		 * not use it at all (a handle of it can be put, not used) */
+		if (status == NFS4_OK && (d->flags & OPF_NEEDS_FH) && c.cur.set && c.cur.exp &&
+		    !srv_client_allowed(&c, c.cur.exp))
+			status = NFS4ERR_ACCESS;
 		/* RFC 8881 §2.6.3.1.1.3: an OPEN by name answers NFS4ERR_WRONGSEC
 		 * for its directory's export, its put-fh op did not (below) */
 		if (status == NFS4_OK && opnum == OP_OPEN && c.cur.set &&

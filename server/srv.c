@@ -96,6 +96,11 @@ static const struct cfg_client *client_rule(const struct compound *c, const stru
 	return cfg_match_client(x->cfg, (const struct sockaddr *)&c->call->conn->peer, NULL);
 }
 
+bool srv_client_allowed(const struct compound *c, const struct export *x)
+{
+	return !x->cfg || client_rule(c, x) != NULL;
+}
+
 bool obj_export_readonly(const struct compound *c, const struct export *x)
 {
 	const struct cfg_client *cl = client_rule(c, x);

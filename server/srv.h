@@ -71,6 +71,10 @@ void srv_snapshot_swap(struct srv *s, struct snapshot *snap);
  * with a message in err. */
 int snapshot_new(struct srv *s, struct cfg *cfg, struct snapshot **out, char *err, size_t errlen);
 
+/* Some client rule of export x admits the caller (else: NFS4ERR_ACCESS). */
+struct export;
+bool srv_client_allowed(const struct compound *c, const struct export *x);
+
 /* The label domain a client belongs to, chosen by the export client rules
  * for its address (decisions.md 5); never NULL (falls back to the default
  * domain).  Borrowed from the current snapshot: copy the name to keep it. */

@@ -30,7 +30,8 @@ expect() { # expect DESC EXPECTED_RC PATTERN CMD...
 	if [ "$got" = "$want" ] && printf '%s\n' "$out" | grep -q -- "$pat"; then ok "$d"; else
 		ko "$d (exit $got, wanted $want; output: $out)"; fi
 }
-mkdir -p "$W/rw" "$W/sq" "$W/all" "$W/state"
+mkdir -p "$W/rw" "$W/sq" "$W/all" "$W/only2" "$W/state"
+echo two > "$W/only2/f"
 chmod 0777 "$W/sq" "$W/all"
 mkdir "$W/rw/mine" && chown 1000:1000 "$W/rw/mine"
 echo secret > "$W/rw/private" && chown 1000:1000 "$W/rw/private" && chmod 0600 "$W/rw/private"
@@ -40,6 +41,7 @@ cat > "$W/exports" <<EOX
 $W/rw 127.0.0.1(rw,no_root_squash)
 $W/sq 127.0.0.1(rw,root_squash,anonuid=7777,anongid=7778)
 $W/all 127.0.0.1(rw,all_squash,anonuid=4321,anongid=4322)
+$W/only2 127.0.0.2(rw,no_root_squash)
 EOX
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$LNFSD" -f -c "$W/conf" -l "127.0.0.1:$port" > "$W/log" 2>&1 &
@@ -88,6 +90,9 @@ expect "squashed root may not relabel a file it does not own" 1 "NFS4ERR_PERM" \
 	as 0 setlabel "$W/sq/g" system_u:object_r:public_content_t:s0
 expect "a user cannot remove from a directory without write permission" 1 "NFS4ERR_ACCESS" \
 	as 2000 rm "$W/rw/public"
+expect "a client no rule of the export admits is refused" 1 "NFS4ERR_ACCESS" as 0 cat "$W/only2/f"
+expect "the client the rule names is served" 0 "two" \
+	"$CLI" -s 127.0.0.1 -b 127.0.0.2 -p "$port" -m 2 -u 0 -g 0 cat "$W/only2/f"
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null; SPID=
 echo "t_creds: $pass passed, $fail failed"
 [ $fail = 0 ]
