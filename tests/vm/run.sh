@@ -34,6 +34,14 @@ if [ ! -f "${LNFS_VM_CACHE:-/var/cache/lnfs-vm}/.complete" ]; then
     fi
 fi
 
+# A namespace left behind by a run that was killed (no process inside) is
+# removed; one that is in use by another run is left alone (with-netns.sh
+# then refuses, and the phases fail visibly).
+NS=${LNFS_NETNS:-lnfs0}
+if ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "$NS" && [ -z "$(ip netns pids "$NS" 2>/dev/null)" ]; then
+    echo "removing the stale network namespace $NS left by an interrupted run"
+    ip netns del "$NS"
+fi
 WORK=$(mktemp -d /tmp/lnfs-vmtest.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 fails=0
