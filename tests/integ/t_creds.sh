@@ -6,30 +6,10 @@
 # anonymous ids, and only an object's owner may relabel it.  The server
 # listens on 127.0.0.1 only and is stopped by pid.
 set -u
-B=$(pwd)
-LNFSD=${LNFSD:-$B/server/lnfsd}
-CLI=$B/tests/lib/nfs4cli
-[ -x "$LNFSD" ] || { echo "SKIP: $LNFSD not built"; exit 77; }
+. "$(dirname "$0")/lib.sh"
+lib_init creds
 [ "$(id -u)" = 0 ] || { echo "SKIP: switching identities needs root"; exit 77; }
-W=$(mktemp -d /tmp/lnfs-creds.XXXXXX)
 chmod 0755 "$W"
-SPID=
-cleanup() {
-	[ -n "$SPID" ] && kill -KILL "$SPID" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-pass=0 fail=0
-ok() { echo "PASS: $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL: $1"; fail=$((fail + 1)); }
-expect() { # expect DESC EXPECTED_RC PATTERN CMD...
-	d=$1 want=$2 pat=$3
-	shift 3
-	out=$("$@" 2>&1)
-	got=$?
-	if [ "$got" = "$want" ] && printf '%s\n' "$out" | grep -q -- "$pat"; then ok "$d"; else
-		ko "$d (exit $got, wanted $want; output: $out)"; fi
-}
 mkdir -p "$W/rw" "$W/sq" "$W/all" "$W/only2" "$W/state"
 echo two > "$W/only2/f"
 chmod 0777 "$W/sq" "$W/all"
@@ -43,15 +23,8 @@ $W/sq 127.0.0.1(rw,root_squash,anonuid=7777,anongid=7778)
 $W/all 127.0.0.1(rw,all_squash,anonuid=4321,anongid=4322)
 $W/only2 127.0.0.2(rw,no_root_squash)
 EOX
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$LNFSD" -f -c "$W/conf" -l "127.0.0.1:$port" > "$W/log" 2>&1 &
-SPID=$!
-i=0
-while ! "$CLI" -s 127.0.0.1 -p "$port" null >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && { ko "server did not start: $(cat "$W/log")"; exit 1; }
-	sleep 0.1
-done
+port=$(free_port 127.0.0.1)
+start_lnfsd 127.0.0.1 -c "$W/conf" -l "127.0.0.1:$port"
 as() { u=$1; shift; "$CLI" -s 127.0.0.1 -p "$port" -m 2 -u "$u" -g "$u" "$@"; }
 
 expect "the owner reads a 0600 file" 0 "secret" as 1000 cat "$W/rw/private"
@@ -93,6 +66,5 @@ expect "a user cannot remove from a directory without write permission" 1 "NFS4E
 expect "a client no rule of the export admits is refused" 1 "NFS4ERR_ACCESS" as 0 cat "$W/only2/f"
 expect "the client the rule names is served" 0 "two" \
 	"$CLI" -s 127.0.0.1 -b 127.0.0.2 -p "$port" -m 2 -u 0 -g 0 cat "$W/only2/f"
-kill -TERM "$SPID"; wait "$SPID" 2>/dev/null; SPID=
-echo "t_creds: $pass passed, $fail failed"
-[ $fail = 0 ]
+stop_lnfsd
+finish t_creds

@@ -5,43 +5,18 @@
 # handle of an export that is gone are NFS4ERR_STALE.  Servers listen on
 # 127.0.0.1 only and are stopped by pid.
 set -u
-B=$(pwd)
-LNFSD=${LNFSD:-$B/server/lnfsd}
-CLI=$B/tests/lib/nfs4cli
-[ -x "$LNFSD" ] || { echo "SKIP: $LNFSD not built"; exit 77; }
+. "$(dirname "$0")/lib.sh"
+lib_init fh
 [ "$(id -u)" = 0 ] || { echo "SKIP: open_by_handle_at needs root (CAP_DAC_READ_SEARCH)"; exit 77; }
-W=$(mktemp -d /tmp/lnfs-fh.XXXXXX)
-SPID=
-cleanup() {
-	[ -n "$SPID" ] && kill -KILL "$SPID" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-pass=0 fail=0
-ok() { echo "PASS: $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL: $1"; fail=$((fail + 1)); }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port 127.0.0.1)
 mkdir -p "$W/exp/dir" "$W/other" "$W/state"
 echo one > "$W/exp/dir/file"
 echo two > "$W/exp/gone"
 echo three > "$W/other/f"
 printf '[lnfsd]\nstate-dir = %s\nexports = %s\n' "$W/state" "$W/exports" > "$W/conf"
 printf '%s 127.0.0.1(rw,no_root_squash)\n%s 127.0.0.1(rw)\n' "$W/exp" "$W/other" > "$W/exports"
-start() {
-	"$LNFSD" -f -c "$W/conf" -l "127.0.0.1:$port" >> "$W/log" 2>&1 &
-	SPID=$!
-	i=0
-	while ! "$CLI" -s 127.0.0.1 -p "$port" null >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && { ko "server did not start: $(tail -n 5 "$W/log")"; exit 1; }
-		sleep 0.1
-	done
-}
-stop() {
-	kill -TERM "$SPID"
-	wait "$SPID" 2>/dev/null
-	SPID=
-}
+start() { start_lnfsd 127.0.0.1 -c "$W/conf" -l "127.0.0.1:$port"; }
+stop() { stop_lnfsd; }
 c() { "$CLI" -s 127.0.0.1 -p "$port" "$@"; }
 fh_of() { c stat "$1" | sed -n 's/^fh: //p'; }
 
@@ -93,5 +68,4 @@ start
 c statfh "$fh_file" 2>&1 | grep -q NFS4ERR_BADHANDLE && ok "handles under a new key are NFS4ERR_BADHANDLE" ||
 	ko "new key: $(c statfh "$fh_file" 2>&1)"
 stop
-echo "t_handles: $pass passed, $fail failed"
-[ $fail = 0 ]
+finish t_handles

@@ -6,21 +6,9 @@
 # in alpha, 127.0.0.3 in beta.  The server listens on those two loopback
 # addresses only and is stopped by pid.
 set -u
-B=$(pwd)
-LNFSD=${LNFSD:-$B/server/lnfsd}
-CLI=$B/tests/lib/nfs4cli
-[ -x "$LNFSD" ] || { echo "SKIP: $LNFSD not built"; exit 77; }
+. "$(dirname "$0")/lib.sh"
+lib_init iso
 [ "$(id -u)" = 0 ] || { echo "SKIP: trusted.* labels need root"; exit 77; }
-W=$(mktemp -d /tmp/lnfs-iso.XXXXXX)
-SPID=
-cleanup() {
-	[ -n "$SPID" ] && kill -KILL "$SPID" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
-pass=0 fail=0
-ok() { echo "PASS: $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL: $1"; fail=$((fail + 1)); }
 mkdir -p "$W/exp" "$W/state"
 echo x > "$W/exp/f"
 cat > "$W/conf" <<EOC
@@ -35,15 +23,8 @@ format = selinux
 EOC
 printf '%s 127.0.0.2(rw,no_root_squash,domain=alpha) 127.0.0.3(rw,no_root_squash,domain=beta)\n' \
 	"$W/exp" > "$W/exports"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.2",0)); print(s.getsockname()[1])')
-"$LNFSD" -f -c "$W/conf" -l "127.0.0.2:$port" -l "127.0.0.3:$port" > "$W/log" 2>&1 &
-SPID=$!
-i=0
-while ! "$CLI" -s 127.0.0.2 -p "$port" null >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && { ko "server did not start: $(cat "$W/log")"; exit 1; }
-	sleep 0.1
-done
+port=$(free_port 127.0.0.2)
+start_lnfsd 127.0.0.2 -c "$W/conf" -l "127.0.0.2:$port" -l "127.0.0.3:$port"
 A="$CLI -s 127.0.0.2 -b 127.0.0.2 -p $port -m 2"
 Bc="$CLI -s 127.0.0.3 -b 127.0.0.3 -p $port -m 2"
 LA=system_u:object_r:httpd_sys_content_t:s0
@@ -72,6 +53,5 @@ getfattr -h -d -m trusted.lnfs -e text "$W/exp/f" 2>/dev/null | grep -q "trusted
 	ok "the host holds both domains' xattrs" || ko "host xattrs"
 # The RFC 8276 xattr operations never reach label xattrs of any domain:
 # tests/integ/t_xattr.c (test_labels_hidden) covers them.
-echo "t_isolation: $pass passed, $fail failed"
-kill -TERM "$SPID"; wait "$SPID" 2>/dev/null; SPID=
-[ $fail = 0 ]
+stop_lnfsd
+finish t_isolation

@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# lib.sh - shared by the shell integration tests that start their own
+# lnfsd (sourced, not run): PASS/FAIL counting, `expect`, a free loopback
+# port, and starting/stopping the server by pid with its temp directory
+# removed at exit.  Run the tests from the top build directory.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   lib_init NAME           # B, LNFSD, CLI, W (temp dir), cleanup trap
+#   port=$(free_port 127.0.0.1)
+#   start_lnfsd ADDR ARGS...  # lnfsd -f ARGS >> $W/log, waits for ADDR:$port
+#   ok/ko/expect ...; stop_lnfsd; finish NAME
+
+lib_init() {
+	B=$(pwd)
+	LNFSD=${LNFSD:-$B/server/lnfsd}
+	CLI=$B/tests/lib/nfs4cli
+	[ -x "$LNFSD" ] || { echo "SKIP: $LNFSD not built"; exit 77; }
+	W=$(mktemp -d "/tmp/lnfs-$1.XXXXXX")
+	SPID=
+	pass=0
+	fail=0
+	trap lib_cleanup EXIT
+}
+
+lib_cleanup() {
+	[ -n "$SPID" ] && kill -KILL "$SPID" 2>/dev/null
+	rm -rf "$W"
+}
+
+ok() { echo "PASS: $1"; pass=$((pass + 1)); }
+ko() { echo "FAIL: $1"; fail=$((fail + 1)); }
+
+# expect DESC EXPECTED_RC PATTERN CMD...: CMD exits EXPECTED_RC and prints
+# something matching PATTERN (grep; "" matches anything).
+expect() {
+	_d=$1 _want=$2 _pat=$3
+	shift 3
+	_out=$("$@" 2>&1)
+	_got=$?
+	if [ "$_got" = "$_want" ] && printf '%s\n' "$_out" | grep -q -- "$_pat"; then
+		ok "$_d"
+	else
+		ko "$_d (exit $_got, wanted $_want; output: $_out)"
+	fi
+}
+
+# free_port ADDR: a TCP port the kernel calls free on ADDR.
+free_port() {
+	python3 -c 'import socket, sys; s = socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1])' "$1"
+}
+
+# start_lnfsd ADDR ARGS...: start lnfsd in the foreground with ARGS and wait
+# (10 s at most) until it answers an RPC NULL on ADDR:$port.
+start_lnfsd() {
+	_addr=$1
+	shift
+	"$LNFSD" -f "$@" >> "$W/log" 2>&1 &
+	SPID=$!
+	_i=0
+	while ! "$CLI" -s "$_addr" -p "$port" null >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		[ $_i -gt 100 ] && { ko "server did not start: $(tail -n 5 "$W/log")"; exit 1; }
+		sleep 0.1
+	done
+}
+
+# stop_lnfsd: SIGTERM by pid and wait; $? of the wait is the server's status.
+stop_lnfsd() {
+	kill -TERM "$SPID"
+	wait "$SPID" 2>/dev/null
+	_rc=$?
+	SPID=
+	return $_rc
+}
+
+# finish NAME: the closing count line and the exit status.
+finish() {
+	echo "$1: $pass passed, $fail failed"
+	[ "$fail" = 0 ]
+}
