@@ -673,7 +673,9 @@ static nfsstat4 reclaim_ok_locked(struct state_table *st, struct client *cl)
 	return ok ? NFS4_OK : NFS4ERR_NO_GRACE;
 }
 
-nfsstat4 state_reclaim_allowed(struct compound *c)
+/* Run one of the *_ok_locked checks for c's client under its lock. */
+static nfsstat4 client_check(struct compound *c,
+			     nfsstat4 (*check)(struct state_table *, struct client *))
 {
 	struct state_table *st = table_of(c);
 	struct client *cl = c->client;
@@ -683,9 +685,14 @@ nfsstat4 state_reclaim_allowed(struct compound *c)
 		return NFS4ERR_OP_NOT_IN_SESSION;
 	grace_tick(st);
 	pthread_mutex_lock(&cl->cl_lock);
-	status = reclaim_ok_locked(st, cl);
+	status = check(st, cl);
 	pthread_mutex_unlock(&cl->cl_lock);
 	return status;
+}
+
+nfsstat4 state_reclaim_allowed(struct compound *c)
+{
+	return client_check(c, reclaim_ok_locked);
 }
 
 /* May cl get new, non-reclaim locking state (RFC 8881 §8.4.2, §18.51.3)?
@@ -702,17 +709,7 @@ static nfsstat4 new_state_ok_locked(struct state_table *st, struct client *cl)
 
 nfsstat4 state_new_state_allowed(struct compound *c)
 {
-	struct state_table *st = table_of(c);
-	struct client *cl = c->client;
-	nfsstat4 status;
-
-	if (!cl)
-		return NFS4ERR_OP_NOT_IN_SESSION;
-	grace_tick(st);
-	pthread_mutex_lock(&cl->cl_lock);
-	status = new_state_ok_locked(st, cl);
-	pthread_mutex_unlock(&cl->cl_lock);
-	return status;
+	return client_check(c, new_state_ok_locked);
 }
 
 /* The boot epoch: later than every earlier instance's (kept in
