@@ -15,15 +15,26 @@ lib_init() {
 	LNFSD=${LNFSD:-$B/server/lnfsd}
 	CLI=$B/tests/lib/nfs4cli
 	[ -x "$LNFSD" ] || { echo "SKIP: $LNFSD not built"; exit 77; }
-	W=$(mktemp -d "/tmp/lnfs-$1.XXXXXX")
+	W=$(mktemp -d "${TMPDIR:-/tmp}/lnfs-$1.XXXXXX") || exit 99
 	SPID=
 	pass=0
 	fail=0
 	trap lib_cleanup EXIT
+	trap 'exit 130' INT TERM
 }
 
+# A server still running gets SIGTERM, then SIGKILL after 5 s; W goes.
 lib_cleanup() {
-	[ -n "$SPID" ] && kill -KILL "$SPID" 2>/dev/null
+	if [ -n "$SPID" ]; then
+		kill -TERM "$SPID" 2>/dev/null
+		_i=0
+		while kill -0 "$SPID" 2>/dev/null && [ $_i -lt 50 ]; do
+			sleep 0.1
+			_i=$((_i + 1))
+		done
+		kill -KILL "$SPID" 2>/dev/null
+		wait "$SPID" 2>/dev/null
+	fi
 	rm -rf "$W"
 }
 

@@ -9,31 +9,9 @@
 # the fsuid: a user is refused a root-owned directory, root is not after).
 # The server listens on 127.0.0.1 only and is stopped by pid.
 set -u
-B=$(pwd)
-LNFSD=${LNFSD:-$B/server/lnfsd}
-CLI=$B/tests/lib/nfs4cli
-[ -x "$LNFSD" ] || { echo "SKIP: $LNFSD not built"; exit 77; }
+. "$(dirname "$0")/lib.sh"
+lib_init caps
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (the capabilities to drop)"; exit 77; }
-W=$(mktemp -d "${TMPDIR:-/tmp}/lnfs-caps.XXXXXX") || exit 99
-SPID=
-cleanup() {
-	if [ -n "$SPID" ]; then
-		kill -TERM "$SPID" 2>/dev/null
-		i=0
-		while kill -0 "$SPID" 2>/dev/null && [ $i -lt 50 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill -KILL "$SPID" 2>/dev/null
-		wait "$SPID" 2>/dev/null
-	fi
-	rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-pass=0 fail=0
-ok() { echo "PASS: $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL: $1"; fail=$((fail + 1)); }
 
 # the kept set: bits 0 chown, 1 dac_override, 2 dac_read_search, 3 fowner,
 # 4 fsetid, 6 setgid, 7 setuid, 21 sys_admin, 27 mknod

@@ -10,31 +10,9 @@
 # handles when moved out (the documented no_subtree_check limit).  The
 # server listens on 127.0.0.1 only and is stopped by pid.
 set -u
-B=$(pwd)
-LNFSD=${LNFSD:-$B/server/lnfsd}
-CLI=$B/tests/lib/nfs4cli
-[ -x "$LNFSD" ] || { echo "SKIP: $LNFSD not built"; exit 77; }
+. "$(dirname "$0")/lib.sh"
+lib_init esc
 [ "$(id -u)" = 0 ] || { echo "SKIP: host file handles need root (CAP_DAC_READ_SEARCH)"; exit 77; }
-W=$(mktemp -d "${TMPDIR:-/tmp}/lnfs-esc.XXXXXX") || exit 99
-SPID=
-cleanup() {
-	if [ -n "$SPID" ]; then
-		kill -TERM "$SPID" 2>/dev/null
-		i=0
-		while kill -0 "$SPID" 2>/dev/null && [ $i -lt 50 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill -KILL "$SPID" 2>/dev/null
-		wait "$SPID" 2>/dev/null
-	fi
-	rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-pass=0 fail=0
-ok() { echo "PASS: $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL: $1"; fail=$((fail + 1)); }
 
 mkdir -p "$W/exp/d/sub" "$W/exp/a/b/c" "$W/exp/m" "$W/exp/dst" "$W/out" "$W/state" || exit 99
 echo secret > "$W/out/secret"
