@@ -16,33 +16,11 @@
 # is NFS4ERR_ACCESS.  Needs root (file handles and
 # trusted.* xattrs), else skips.
 set -u
-B=$(pwd)
-LNFSD=${LNFSD:-$B/server/lnfsd}
-CLI=$B/tests/lib/nfs4cli
-[ -x "$LNFSD" ] || { echo "SKIP: $LNFSD not built"; exit 77; }
+. "$(dirname "$0")/lib.sh"
+lib_init dom
 [ -x "$CLI" ] || { echo "SKIP: $CLI not built"; exit 77; }
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (open_by_handle_at, trusted.* xattrs)"; exit 77; }
 command -v getfattr >/dev/null 2>&1 || { echo "SKIP: getfattr (attr) not installed"; exit 77; }
-W=$(mktemp -d "${TMPDIR:-/tmp}/lnfs-dom.XXXXXX") || exit 99
-SPID=
-cleanup() {
-	if [ -n "$SPID" ]; then
-		kill -TERM "$SPID" 2>/dev/null
-		i=0
-		while kill -0 "$SPID" 2>/dev/null && [ $i -lt 50 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill -KILL "$SPID" 2>/dev/null
-		wait "$SPID" 2>/dev/null
-	fi
-	rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-pass=0 fail=0
-ok() { echo "PASS: $1"; pass=$((pass + 1)); }
-ko() { echo "FAIL: $1"; fail=$((fail + 1)); }
 
 mkdir -p "$W/exp" "$W/state" || exit 99
 echo data > "$W/exp/f"
