@@ -277,7 +277,12 @@ static void server_identity(struct srv *s)
 	/* a new write verifier every start (RFC 8881 §18.32.3) */
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		memcpy(rnd, &s->boot_time, sizeof(rnd));
-	memcpy(s->write_verf, rnd, sizeof(rnd));
+	{
+		uint64_t v;
+
+		memcpy(&v, rnd, sizeof(v));
+		atomic_init(&s->write_verf, v);
+	}
 	s->server_owner_len = (uint32_t)snprintf((char *)s->server_owner, sizeof(s->server_owner),
 						 "lnfsd@%s", host);
 	if (s->server_owner_len >= sizeof(s->server_owner))

@@ -583,18 +583,20 @@ NFS4_OP(write)
 	}
 	if (stable == FILE_SYNC4 && fsync(fd) < 0) {
 		r = nfs4_errno(errno);
+		srv_write_verf_bump(c->srv); /* earlier UNSTABLE data may be lost */
 		io_fd_done(fd, os, own);
 		return r;
 	}
 	if (stable == DATA_SYNC4 && fdatasync(fd) < 0) {
 		r = nfs4_errno(errno);
+		srv_write_verf_bump(c->srv);
 		io_fd_done(fd, os, own);
 		return r;
 	}
 	io_fd_done(fd, os, own);
 	xdr_put_u32(res, (uint32_t)done);
 	xdr_put_u32(res, stable);
-	xdr_put_fixed(res, c->srv->write_verf, NFS4_VERIFIER_SIZE);
+	srv_put_write_verf(c->srv, res);
 	return NFS4_OK;
 }
 
@@ -623,12 +625,15 @@ NFS4_OP(commit)
 	if (fsync(fd) < 0) {
 		int e = errno;
 
+		/* the kernel may have dropped the dirty pages: a new verifier
+		 * makes the client send its UNSTABLE writes again */
+		srv_write_verf_bump(c->srv);
 		close(fd);
 		/* RFC 8881 §15.2 allows COMMIT no NFS4ERR_NOSPC or NFS4ERR_DQUOT:
 		 * a flush that failed is NFS4ERR_IO (tests/fault/t_fault) */
 		return e == ENOSPC || e == EDQUOT ? NFS4ERR_IO : nfs4_errno(e);
 	}
 	close(fd);
-	xdr_put_fixed(res, c->srv->write_verf, NFS4_VERIFIER_SIZE);
+	srv_put_write_verf(c->srv, res);
 	return NFS4_OK;
 }

@@ -634,7 +634,7 @@ NFS4_OP(copy)
 	xdr_put_u32(res, 0);
 	xdr_put_u64(res, (uint64_t)n);
 	xdr_put_u32(res, UNSTABLE4);
-	xdr_put_fixed(res, c->srv->write_verf, NFS4_VERIFIER_SIZE);
+	srv_put_write_verf(c->srv, res);
 	/* copy_requirements4 */
 	xdr_put_bool(res, true);
 	xdr_put_bool(res, true);

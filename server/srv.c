@@ -19,6 +19,19 @@
 #include "server/srv.h"
 #include "server/state.h"
 
+bool srv_put_write_verf(struct srv *s, struct xdr_out *x)
+{
+	uint64_t v = atomic_load(&s->write_verf);
+
+	return xdr_put_fixed(x, &v, sizeof(v));
+}
+
+void srv_write_verf_bump(struct srv *s)
+{
+	/* an odd step: all 2^64 values before one repeats */
+	atomic_fetch_add(&s->write_verf, 0x9e3779b97f4a7c15ULL);
+}
+
 struct snapshot *srv_snapshot_get(struct srv *s)
 {
 	struct snapshot *snap;

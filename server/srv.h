@@ -14,6 +14,7 @@
 
 #include "server/log.h"
 #include "xdr/nfs4_prot.h"
+#include "xdr/xdr.h"
 
 struct cfg;
 struct cfg_domain;
@@ -44,7 +45,10 @@ struct srv {
 	struct rpc_server *rpc;
 
 	uint64_t boot_time;            /* seconds since the epoch at start */
-	uint8_t write_verf[NFS4_VERIFIER_SIZE]; /* changes every start */
+	/* The write verifier (RFC 8881 §18.32.3): new at every start, and
+	 * changed when a flush fails, so that a client resends UNSTABLE data
+	 * the kernel may have dropped (as knfsd does). */
+	_Atomic uint64_t write_verf;
 	uint8_t server_owner[64];      /* so_major_id */
 	uint32_t server_owner_len;
 	char server_scope[64];
@@ -61,6 +65,11 @@ struct srv {
 	struct stats *stats;           /* counters (stats.h), or NULL */
 	struct log_limit log_limits[LOG_KIND_COUNT]; /* rate limits (log.h) */
 };
+
+/* Append the current write verifier to x. */
+bool srv_put_write_verf(struct srv *s, struct xdr_out *x);
+/* A flush failed: give every later WRITE/COMMIT reply a new verifier. */
+void srv_write_verf_bump(struct srv *s);
 
 /* A new reference to the current snapshot. */
 struct snapshot *srv_snapshot_get(struct srv *s);

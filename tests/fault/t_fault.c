@@ -401,6 +401,8 @@ struct sc_state {
 	bool have_open;
 	char name[64], name2[64];
 	char label[64], label2[64];
+	bool commit_failed;             /* WRITE ok, its COMMIT failed */
+	uint8_t wverf[NFS4_VERIFIER_SIZE]; /* that WRITE's verifier */
 };
 
 static void sc_open_armed(const char *base, void *v, struct outcome *out)
@@ -532,6 +534,16 @@ static void write_armed(struct sc_state *st, struct outcome *out, uint32_t stabl
 		nfs4_op_commit(&c, 0, 0);
 	call = run(&c);
 	step_ok(call, out);
+	if (stable == UNSTABLE4) {
+		const struct nfs4_op_res *w = nfs4_call_op(call, 1), *cm = nfs4_call_op(call, 2);
+
+		/* only a failed flush can lose data (a failed open cannot) */
+		if (w && w->status == NFS4_OK && cm && cm->status != NFS4_OK &&
+		    (!strcmp(g.ctl->last_fn, "fsync") || !strcmp(g.ctl->last_fn, "fdatasync"))) {
+			st->commit_failed = true;
+			memcpy(st->wverf, w->u.write.verifier, sizeof(st->wverf));
+		}
+	}
 	nfs4_call_free(call);
 	nfs4_compound_release(&c);
 }
@@ -554,6 +566,22 @@ static void write_finish(const char *base, void *v, const struct outcome *out)
 	struct nfs4_call *call;
 	const struct nfs4_op_res *r;
 
+	if (st->commit_failed) {
+		/* RFC 8881 §18.32.3: after a failed flush the next COMMIT must
+		 * carry a new verifier, so the client writes its data again */
+		nfs4_compound_init(&c);
+		nfs4_op_putfh(&c, &st->fh);
+		nfs4_op_commit(&c, 0, 0);
+		call = run(&c);
+		r = nfs4_call_op(call, 1);
+		if (call->res.status != NFS4_OK || !r)
+			failf("%s: COMMIT after the failed one: %s", base,
+			      nfs4_stat_name(call->res.status));
+		else if (!memcmp(r->u.commit.verifier, st->wverf, NFS4_VERIFIER_SIZE))
+			failf("%s: the write verifier did not change after a failed COMMIT", base);
+		nfs4_call_free(call);
+		nfs4_compound_release(&c);
+	}
 	if (out->status == NFS4_OK) {
 		fill(want, sizeof(want), st->name);
 		nfs4_compound_init(&c);

@@ -237,7 +237,12 @@ static void init(void)
 	pthread_mutex_init(&g.srv.snap_lock, NULL);
 	g.srv.boot_time = 1700000000;
 	g.srv.lease_time = cfg->lease_time;
-	memcpy(g.srv.write_verf, "fuzzverf", NFS4_VERIFIER_SIZE);
+	{
+		uint64_t v;
+
+		memcpy(&v, "fuzzverf", sizeof(v));
+		atomic_init(&g.srv.write_verf, v);
+	}
 	g.srv.server_owner_len = 4;
 	memcpy(g.srv.server_owner, "fuzz", 4);
 	snprintf(g.srv.server_scope, sizeof(g.srv.server_scope), "fuzz");

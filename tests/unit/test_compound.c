@@ -215,7 +215,12 @@ static int setup(void **state)
 	pthread_mutex_init(&g.srv.snap_lock, NULL);
 	g.srv.boot_time = 1700000000;
 	g.srv.lease_time = cfg->lease_time;
-	memcpy(g.srv.write_verf, "testverf", NFS4_VERIFIER_SIZE);
+	{
+		uint64_t v;
+
+		memcpy(&v, "testverf", sizeof(v));
+		atomic_init(&g.srv.write_verf, v);
+	}
 	g.srv.server_owner_len = 13;
 	memcpy(g.srv.server_owner, "test_compound", 13);
 	snprintf(g.srv.server_scope, sizeof(g.srv.server_scope), "test_compound");
