@@ -36,9 +36,9 @@ int caps_probe(struct caps *out)
 	return 0;
 }
 
-uint64_t caps_keep_mask(void)
+uint64_t caps_keep_mask(bool sys_admin)
 {
-	static const unsigned keep[] = { CAP_DAC_READ_SEARCH, CAP_SYS_ADMIN, CAP_SETUID,
+	static const unsigned keep[] = { CAP_DAC_READ_SEARCH, CAP_SETUID,
 					 CAP_SETGID, CAP_CHOWN, CAP_FOWNER, CAP_FSETID,
 					 CAP_DAC_OVERRIDE, CAP_MKNOD };
 	uint64_t m = 0;
@@ -46,14 +46,16 @@ uint64_t caps_keep_mask(void)
 
 	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
 		m |= UINT64_C(1) << keep[i];
+	if (sys_admin)
+		m |= UINT64_C(1) << CAP_SYS_ADMIN;
 	return m;
 }
 
-int caps_drop(uint64_t *kept)
+int caps_drop(bool sys_admin, uint64_t *kept)
 {
 	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct d[2];
-	uint64_t keep = caps_keep_mask(), eff, prm, inh;
+	uint64_t keep = caps_keep_mask(sys_admin), eff, prm, inh;
 	bool dropped = false;
 	unsigned cap;
 	int r;

@@ -26,9 +26,11 @@ struct caps {
 int caps_probe(struct caps *out);
 
 /* The capabilities lnfsd keeps once it serves (docs/security.md):
- * DAC_READ_SEARCH, SYS_ADMIN, SETUID, SETGID, CHOWN, FOWNER, FSETID,
- * DAC_OVERRIDE, MKNOD, as a mask of bit (1 << CAP_x). */
-uint64_t caps_keep_mask(void);
+ * DAC_READ_SEARCH, SETUID, SETGID, CHOWN, FOWNER, FSETID, DAC_OVERRIDE,
+ * MKNOD, and SYS_ADMIN only when sys_admin is true (some label domain
+ * stores its labels in trusted.* or security.* xattrs), as a mask of bit
+ * (1 << CAP_x). */
+uint64_t caps_keep_mask(bool sys_admin);
 
 /* Least privilege, called once after start-up (listeners bound, state dir
  * and control socket ready) and before any thread exists, since the sets
@@ -39,10 +41,11 @@ uint64_t caps_keep_mask(void);
  * executes a program).  The fs-related capabilities still follow the fsuid
  * (cred.c): the kernel removes them from the effective set when a thread's
  * fsuid leaves 0 and restores them from the permitted set when it returns,
- * so keeping them permitted is enough.  *kept gets the permitted set left.
+ * so keeping them permitted is enough.  sys_admin: as for caps_keep_mask.
+ * *kept gets the permitted set left.
  * 1 when there was nothing to drop (an unprivileged lnfsd), 0 when
  * something was dropped, -errno on failure. */
-int caps_drop(uint64_t *kept);
+int caps_drop(bool sys_admin, uint64_t *kept);
 
 /* "cap_chown,cap_fowner,..." for a capability mask, into buf. */
 void caps_names(uint64_t mask, char *buf, size_t len);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,18 +211,44 @@ struct sigctx {
 	struct srv *srv;
 	const struct options *opts;
 	int sfd;
+	bool sys_admin_dropped; /* held at start, dropped by caps_drop */
 };
+
+/* The label domain of cfg whose labels need CAP_SYS_ADMIN (a trusted.* or
+ * security.* xattr), or NULL when every domain stores user.* xattrs: then
+ * lnfsd drops CAP_SYS_ADMIN after start-up (docs/security.md). */
+static const struct cfg_domain *domain_needing_sys_admin(const struct cfg *cfg)
+{
+	unsigned i;
+
+	for (i = 0; i < cfg->ndomains; i++)
+		if (!strncmp(cfg->domains[i].xattr, "trusted.", 8) ||
+		    !strncmp(cfg->domains[i].xattr, "security.", 9))
+			return &cfg->domains[i];
+	return NULL;
+}
 
 /* SIGHUP and "lnfsctl reload": 0, or -1 with the reason in msg. */
 static int reload(struct sigctx *sc, char *msg, size_t len)
 {
 	char err[1024] = "";
 	struct snapshot *snap;
-	struct cfg *cfg;
+	struct cfg *cfg = NULL;
+	const struct cfg_domain *d;
 
 	ctl_sd_notify("RELOADING=1");
-	if (build_cfg(sc->opts, &cfg, err, sizeof(err)) < 0 ||
-	    snapshot_new(sc->srv, cfg, &snap, err, sizeof(err)) < 0) {
+	if (build_cfg(sc->opts, &cfg, err, sizeof(err)) < 0)
+		cfg = NULL;
+	else if (sc->sys_admin_dropped && (d = domain_needing_sys_admin(cfg)) != NULL) {
+		snprintf(err, sizeof(err),
+			 "label domain %s stores labels in %s, which needs CAP_SYS_ADMIN; lnfsd "
+			 "dropped it at start because no domain then used a trusted.* or "
+			 "security.* xattr: restart lnfsd to use this configuration",
+			 d->name, d->xattr);
+		cfg_put(cfg);
+		cfg = NULL;
+	}
+	if (!cfg || snapshot_new(sc->srv, cfg, &snap, err, sizeof(err)) < 0) {
 		log_err("reload failed, keeping the running configuration: %s", err);
 		snprintf(msg, len, "%s", err);
 		ctl_sd_notify("READY=1");
@@ -484,6 +511,7 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	sc.srv = &srv;
+	sc.sys_admin_dropped = false;
 	sc.opts = &opts;
 	sc.sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (sc.sfd < 0 || rpc_server_watch_fd(srv.rpc, sc.sfd, on_signal, &sc) < 0) {
@@ -509,7 +537,7 @@ int main(int argc, char **argv)
 		uint64_t kept;
 		char names[256];
 
-		r = caps_drop(&kept);
+		r = caps_drop(domain_needing_sys_admin(snap->cfg) != NULL, &kept);
 		if (r < 0) {
 			log_err("cannot drop capabilities: %s", strerror(-r));
 			return 1;
@@ -518,6 +546,7 @@ int main(int argc, char **argv)
 			caps_names(kept, names, sizeof(names));
 			log_info("capabilities kept: %s", names);
 		}
+		sc.sys_admin_dropped = caps.sys_admin && r == 0 && !((kept >> CAP_SYS_ADMIN) & 1);
 	}
 	if (state_start_laundromat(srv.state) < 0) {
 		log_err("cannot start the lease thread");

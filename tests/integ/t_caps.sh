@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # t_caps.sh - least privilege (docs/security.md): lnfsd started as root
-# keeps exactly DAC_READ_SEARCH, SYS_ADMIN, SETUID, SETGID, CHOWN, FOWNER,
-# FSETID, DAC_OVERRIDE and MKNOD in its effective, permitted and bounding
-# sets (every thread), nothing inheritable or ambient, NoNewPrivs set, logs
+# with a trusted.* label domain keeps exactly DAC_READ_SEARCH, SYS_ADMIN,
+# SETUID, SETGID, CHOWN, FOWNER, FSETID, DAC_OVERRIDE and MKNOD in its
+# effective, permitted and bounding sets (every thread), nothing inheritable or ambient, NoNewPrivs set, logs
 # the kept set at -v; and still works for a root client (create, chown, a
 # device node, a trusted.* label) and for a user (fs capabilities follow
 # the fsuid: a user is refused a root-owned directory, root is not after).
+# With only user.* domains it drops SYS_ADMIN too, and refuses a reload that
+# would need it.
 # The server listens on 127.0.0.1 only and is stopped by pid.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -80,5 +82,67 @@ c -u 1000 -g 1000 put "$W/src" "$W/exp/open/u" && [ "$(stat -c %u "$W/exp/open/u
 c put "$W/src" "$W/exp/rootdir/r" && c chown "$W/exp/open/u" 0 0 && ok "root again after a user" ||
 	ko "root after a user"
 kill -0 "$SPID" 2>/dev/null && ok "server alive" || ko "server died: $(tail -n 5 "$W/log")"
+kill -TERM "$SPID"
+wait "$SPID" 2>/dev/null
+SPID=
+
+# Every domain in user.* xattrs (the default one declared too): nothing
+# needs CAP_SYS_ADMIN, so it is dropped as well (bit 21 clear); labels still
+# work; a reload that brings a trusted.* domain is refused with the reason
+# and the running configuration stays.
+WANT2=00000000080000df
+mkdir -p "$W/exp2" "$W/state2" || exit 99
+cat > "$W/conf2" <<EOC
+[lnfsd]
+state-dir = $W/state2
+control-socket = $W/ctl2.sock
+exports = $W/exports2
+
+[domain "default"]
+xattr = user.lnfs.default
+
+[domain "alpha"]
+format = selinux
+xattr = user.lnfs.alpha
+EOC
+printf '%s 127.0.0.1(rw,no_root_squash,domain=alpha)\n' "$W/exp2" > "$W/exports2"
+"$LNFSD" -f -v -c "$W/conf2" -l "127.0.0.1:$port" > "$W/log2" 2>&1 &
+SPID=$!
+i=0
+while ! c null >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && { echo "FAIL: server did not start: $(tail -n 5 "$W/log2")"; exit 1; }
+	sleep 0.1
+done
+for f in CapEff CapPrm CapBnd; do
+	v=$(field $f)
+	[ "$v" = "$WANT2" ] && ok "user.* domains only: $f has no cap_sys_admin" ||
+		ko "user.* domains only: $f is $v, want $WANT2"
+done
+grep -q "capabilities kept: cap_chown,cap_dac_override,cap_dac_read_search,cap_fowner,cap_fsetid,cap_setgid,cap_setuid,cap_mknod" "$W/log2" &&
+	ok "the smaller kept set is logged" || ko "kept-set log line: $(grep capabilities "$W/log2")"
+c put "$W/src" "$W/exp2/f" || ko "create in exp2"
+if c -m 2 setlabel "$W/exp2/f" system_u:object_r:caps_t:s0 &&
+	c -m 2 getlabel "$W/exp2/f" | grep -q caps_t; then
+	ok "a label is set and read without CAP_SYS_ADMIN (user.lnfs.alpha)"
+else
+	ko "label without CAP_SYS_ADMIN: $(c -m 2 getlabel "$W/exp2/f" 2>&1)"
+fi
+printf '\n[domain "beta"]\nxattr = trusted.lnfs.beta\n' >> "$W/conf2"
+if [ -x "$B/server/lnfsctl" ]; then
+	"$B/server/lnfsctl" -s "$W/ctl2.sock" reload > "$W/reload.out" 2>&1 &&
+		ko "a reload needing CAP_SYS_ADMIN was accepted: $(cat "$W/reload.out")" ||
+		{ grep -q "label domain beta stores labels in trusted.lnfs.beta, which needs CAP_SYS_ADMIN" "$W/reload.out" &&
+			ok "a reload needing CAP_SYS_ADMIN is refused with the reason" ||
+			ko "reload refusal message: $(cat "$W/reload.out")"; }
+else
+	kill -HUP "$SPID"
+	sleep 1
+	grep -q "needs CAP_SYS_ADMIN" "$W/log2" && ok "a reload needing CAP_SYS_ADMIN is refused (log)" ||
+		ko "no refusal in the log"
+fi
+c -m 2 getlabel "$W/exp2/f" | grep -q caps_t && ok "the running configuration still serves labels" ||
+	ko "labels after the refused reload"
+kill -0 "$SPID" 2>/dev/null && ok "server alive" || ko "server died: $(tail -n 5 "$W/log2")"
 echo "t_caps: $pass passed, $fail failed"
 [ $fail = 0 ]
