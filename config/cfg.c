@@ -478,6 +478,12 @@ static int finish_exports(struct cfg *cfg, char *err, size_t errlen)
 					   c->domain_name :
 					   cfg->default_domain->name;
 
+			if (c->kind == CFG_CLIENT_HOST ||
+			    c->kind == CFG_CLIENT_WILDCARD)
+				cfg->has_host_rules = true;
+			if (c->kind == CFG_CLIENT_PRINCIPAL ||
+			    c->kind == CFG_CLIENT_PRINCIPAL_PATTERN)
+				cfg->has_principal_rules = true;
 			c->domain = cfg_find_domain(cfg, name);
 			if (!c->domain) {
 				w.line = c->line;
@@ -732,12 +738,23 @@ static unsigned int literal_chars(const char *pat)
 	return n;
 }
 
-/* Higher is more specific; 0 means no match. */
+/* Higher is more specific; 0 means no match.  Principal rules rank above
+ * every address rule: they name an authenticated caller, an address only
+ * where a call came from. */
 static unsigned int client_rank(const struct cfg_client *c, bool have_addr,
 				int family, const uint8_t *addr,
-				const char *host)
+				const char *host, const char *principal)
 {
 	switch (c->kind) {
+	case CFG_CLIENT_PRINCIPAL:
+		return principal && !strcmp(c->host, principal) ? 6000 : 0;
+	case CFG_CLIENT_PRINCIPAL_PATTERN:
+		if (principal && !fnmatch(c->host, principal, FNM_PATHNAME)) {
+			unsigned int n = literal_chars(c->host);
+
+			return 4000 + (n > 1000 ? 1000 : n);
+		}
+		return 0;
 	case CFG_CLIENT_ANY:
 		return 1;
 	case CFG_CLIENT_ADDR:
@@ -763,40 +780,91 @@ static unsigned int client_rank(const struct cfg_client *c, bool have_addr,
 	return 0;
 }
 
-const struct cfg_client *cfg_match_client(const struct cfg_export *exp,
-					  const struct sockaddr *peer,
-					  const char *hostname)
+/* Lower-cased hostname without a trailing dot into host (size 256), or
+ * NULL when there is none or it does not fit. */
+static const char *norm_host(const char *hostname, char *host)
+{
+	size_t n, i;
+
+	if (!hostname)
+		return NULL;
+	n = strlen(hostname);
+	if (n && hostname[n - 1] == '.')
+		n--;
+	if (!n || n >= 256)
+		return NULL;
+	for (i = 0; i < n; i++)
+		host[i] = (char)((hostname[i] >= 'A' && hostname[i] <= 'Z') ?
+				 hostname[i] - 'A' + 'a' : hostname[i]);
+	host[n] = '\0';
+	return host;
+}
+
+static const struct cfg_client *best_rule(const struct cfg_export *exp,
+					  const struct cfg_caller *who,
+					  unsigned int *rank)
 {
 	const struct cfg_client *best = NULL;
 	unsigned int best_rank = 0, i;
 	uint8_t addr[16];
 	char host[256];
 	int family = 0;
-	bool have_addr = peer_addr(peer, &family, addr);
-	const char *h = NULL;
+	bool have_addr = who->peer && peer_addr(who->peer, &family, addr);
+	const char *h = norm_host(who->hostname, host);
 
-	if (hostname) {
-		size_t n = strlen(hostname);
-
-		if (n && hostname[n - 1] == '.')
-			n--;
-		if (n && n < sizeof(host)) {
-			for (i = 0; i < n; i++)
-				host[i] = (char)((hostname[i] >= 'A' &&
-						  hostname[i] <= 'Z') ?
-						 hostname[i] - 'A' + 'a' :
-						 hostname[i]);
-			host[n] = '\0';
-			h = host;
-		}
-	}
 	for (i = 0; i < exp->nclients; i++) {
 		unsigned int r = client_rank(&exp->clients[i], have_addr,
-					     family, addr, h);
+					     family, addr, h, who->principal);
 
 		if (r > best_rank) {
 			best_rank = r;
 			best = &exp->clients[i];
+		}
+	}
+	*rank = best_rank;
+	return best;
+}
+
+const struct cfg_client *cfg_match_caller(const struct cfg_export *exp,
+					  const struct cfg_caller *who)
+{
+	unsigned int rank;
+
+	return best_rule(exp, who, &rank);
+}
+
+const struct cfg_client *cfg_match_client(const struct cfg_export *exp,
+					  const struct sockaddr *peer,
+					  const char *hostname)
+{
+	struct cfg_caller who = { peer, hostname, NULL };
+
+	return cfg_match_caller(exp, &who);
+}
+
+const struct cfg_client *cfg_match_principal(const struct cfg *cfg,
+					     const char *principal)
+{
+	const struct cfg_client *best = NULL;
+	unsigned int best_rank = 0, i, j;
+
+	if (!principal || !cfg->has_principal_rules)
+		return NULL;
+	for (i = 0; i < cfg->nexports; i++) {
+		const struct cfg_export *e = &cfg->exports[i];
+
+		for (j = 0; j < e->nclients; j++) {
+			const struct cfg_client *c = &e->clients[j];
+			unsigned int r;
+
+			if (c->kind != CFG_CLIENT_PRINCIPAL &&
+			    c->kind != CFG_CLIENT_PRINCIPAL_PATTERN)
+				continue;
+			r = client_rank(c, false, 0, NULL, NULL, principal);
+			if (r > best_rank) {
+				best_rank = r;
+				best = c;
+			}
 		}
 	}
 	return best;

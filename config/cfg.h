@@ -334,6 +334,8 @@ enum cfg_client_kind {
 	CFG_CLIENT_CIDR,	/* network/prefix */
 	CFG_CLIENT_HOST,	/* exact host name */
 	CFG_CLIENT_WILDCARD,	/* host pattern with * or ? */
+	CFG_CLIENT_PRINCIPAL,	/* "krb5:PRINCIPAL", exact */
+	CFG_CLIENT_PRINCIPAL_PATTERN,	/* "krb5:PATTERN" with * ? [ */
 };
 
 enum cfg_squash {
@@ -356,7 +358,9 @@ struct cfg_client {
 	int family;		/* AF_INET or AF_INET6 for ADDR and CIDR */
 	uint8_t addr[16];	/* network byte order; masked for CIDR */
 	unsigned int prefix;	/* CIDR prefix length; 32/128 for ADDR */
-	char *host;		/* HOST/WILDCARD, lower case; owned by cfg */
+	char *host;		/* HOST/WILDCARD, lower case; PRINCIPAL*:
+				 * the principal or pattern as written (no
+				 * "krb5:"); owned by cfg */
 	char *spec;		/* the client as written; owned by cfg */
 	bool rw;
 	bool sync;
@@ -421,6 +425,11 @@ struct cfg {
 	unsigned int ndomains;
 	struct cfg_export *exports;
 	unsigned int nexports;
+	/* Set by cfg_finish(): some export has a host-name (HOST, WILDCARD)
+	 * or a principal rule, so callers know whether a peer's name or
+	 * principal is worth finding before matching. */
+	bool has_host_rules;
+	bool has_principal_rules;
 	struct cfg_name *names;	/* internal */
 };
 
@@ -516,17 +525,49 @@ const struct cfg_domain *cfg_find_domain(const struct cfg *cfg,
 const struct cfg_export *cfg_find_export(const struct cfg *cfg, uint32_t id);
 const struct cfg_export *cfg_find_export_path(const struct cfg *cfg,
 					      const char *path);
+/* Who is calling, for client rules.  Every pointer is borrowed. */
+struct cfg_caller {
+	const struct sockaddr *peer;	/* may be NULL */
+	const char *hostname;	/* verified reverse-DNS name, or NULL */
+	const char *principal;	/* RPCSEC_GSS authenticated principal, or NULL */
+};
+
 /*
- * The most specific client rule of exp matching the peer: exact address >
+ * The most specific client rule of exp matching the caller: exact principal
+ * > principal pattern (more literal characters first) > exact address >
  * longest CIDR prefix > exact host name > wildcard host (more literal
- * characters first) > "*"; ties go to the first rule written.  IPv4-mapped
- * IPv6 peers match IPv4 rules.  hostname is the peer's verified reverse-DNS
- * name or NULL (then host rules never match); peer may be NULL.  Returns a
- * borrowed pointer or NULL.
+ * characters first) > "*"; ties go to the first rule written.  Principal
+ * rules ("krb5:...") match only a caller with that authenticated principal
+ * (fnmatch with FNM_PATHNAME: "*" does not cross "/").  IPv4-mapped IPv6
+ * peers match IPv4 rules.  Host rules match only a non-NULL hostname.
+ * Returns a borrowed pointer or NULL.
  */
+const struct cfg_client *cfg_match_caller(const struct cfg_export *exp,
+					  const struct cfg_caller *who);
+/* cfg_match_caller() without a principal. */
 const struct cfg_client *cfg_match_client(const struct cfg_export *exp,
 					  const struct sockaddr *peer,
 					  const char *hostname);
+/*
+ * The principal rule deciding the label domain of calls made with an
+ * authenticated principal: the most specific principal rule of any export
+ * (ties: the first in configuration order), or NULL when none matches.
+ */
+const struct cfg_client *cfg_match_principal(const struct cfg *cfg,
+					     const char *principal);
+
+/*
+ * host_context= values (cfg_hostctx.c).  cfg_host_context_check(): 0 if ctx
+ * is an SELinux context (user:role:type[:level], at most
+ * CFG_HOST_CONTEXT_MAX bytes, no ',') and, when SELinux is enabled on the
+ * host, valid in its loaded policy (security_check_context); else -EINVAL
+ * with the reason in why[whylen].  cfg_host_context_inert(): true when
+ * some export of cfg has a host_context but SELinux is disabled on this
+ * host, so the option does nothing; msg[msglen] then says which
+ * ("FILE:LINE: host_context: ...").
+ */
+int cfg_host_context_check(const char *ctx, char *why, size_t whylen);
+bool cfg_host_context_inert(const struct cfg *cfg, char *msg, size_t msglen);
 
 /* Name helpers shared with lfs/: true if valid. */
 bool cfg_domain_name_ok(const char *name);

@@ -98,6 +98,38 @@ static bool host_char(char c)
 	       c == '*' || c == '?';
 }
 
+/* "krb5:PRINCIPAL" or "krb5:PATTERN": printable, no blanks, no "(),",
+ * at most RPC_PRINCIPAL_MAX (255) bytes, an '@' with a realm after it.
+ * Kerberos names are case-sensitive, so the text is kept as written. */
+static int parse_principal(struct exp_ctx *x, const char *spec,
+			   struct cfg_client *c)
+{
+	const char *p = spec + 5, *at = strrchr(p, '@');
+	size_t n = strlen(p), i;
+
+	if (!n || n > 255)
+		return cfg_errf(&x->w, -EINVAL, spec,
+				"a principal of 1 to 255 characters must "
+				"follow krb5: (krb5:alice@REALM, "
+				"krb5:*@REALM, krb5:nfs/*@REALM)");
+	for (i = 0; i < n; i++)
+		if (p[i] <= ' ' || p[i] > '~' || p[i] == '(' ||
+		    p[i] == ')' || p[i] == ',')
+			return cfg_errf(&x->w, -EINVAL, spec,
+					"a principal has no blanks, "
+					"control characters, parentheses or "
+					"commas");
+	if (!at || at == p || !at[1])
+		return cfg_errf(&x->w, -EINVAL, spec,
+				"write the principal with its realm, "
+				"NAME@REALM (krb5:alice@EXAMPLE.ORG, "
+				"krb5:*@EXAMPLE.ORG)");
+	c->kind = strpbrk(p, "*?[") ? CFG_CLIENT_PRINCIPAL_PATTERN :
+				       CFG_CLIENT_PRINCIPAL;
+	c->host = strdup(p);
+	return c->host ? 0 : -ENOMEM;
+}
+
 static int parse_spec(struct exp_ctx *x, const char *spec, struct cfg_client *c)
 {
 	char buf[300];
@@ -113,9 +145,11 @@ static int parse_spec(struct exp_ctx *x, const char *spec, struct cfg_client *c)
 				"netgroups are not supported");
 	if (!strncmp(spec, "gss/", 4))
 		return cfg_errf(&x->w, -EINVAL, spec,
-				"Kerberos client specs are not supported yet "
-				"(RPCSEC_GSS is not implemented); use an "
-				"address rule");
+				"knfsd's gss/ client specs are not supported; "
+				"give the flavours with sec=krb5:krb5i:krb5p "
+				"and a principal as krb5:PRINCIPAL");
+	if (!strncmp(spec, "krb5:", 5))
+		return parse_principal(x, spec, c);
 	if (n >= sizeof(buf))
 		return cfg_errf(&x->w, -EINVAL, "client", "spec too long");
 	slash = strchr(spec, '/');

@@ -60,7 +60,19 @@ struct rpc_conn_info {
 	socklen_t peer_len;
 	struct sockaddr_storage local;   /* our address the client reached */
 	socklen_t local_len;
+	struct rpc_peer_name *name;      /* rpc_conn_peer_name()'s cache; NULL: none */
 };
+
+struct rpc_peer_name;
+
+/*
+ * The peer's host name if its address has a reverse name that resolves
+ * back to the address, else NULL.  Resolved once per connection by the
+ * first caller (which blocks on the resolver; concurrent callers wait) and
+ * cached; the string lives as long as the connection.  NULL when the
+ * connection has no cache (conn->name NULL).
+ */
+const char *rpc_conn_peer_name(const struct rpc_conn_info *ci);
 
 struct rpc_call {
 	uint32_t xid;

@@ -51,6 +51,7 @@
 #include "rpc/rpc.h"
 #include "rpc/rpc_gss.h"
 #include "rpc/rpc_msg.h"
+#include "rpc/rpc_peer.h"
 #include "rpc/rpc_rec.h"
 
 #define RPC_DEF_THREADS 8u
@@ -118,6 +119,7 @@ struct rpc_conn {
 	struct rpc_server *srv;
 	int fd;
 	struct rpc_conn_info info;
+	struct rpc_peer_name name;    /* info.name; its own lock */
 
 	/* Loop thread only. */
 	struct rpc_conn *prev, *next; /* server's connection list */
@@ -235,6 +237,7 @@ static void conn_put(struct rpc_conn *c)
 	rpc_rec_release(&c->rec);
 	close(c->fd);
 	free(c->rbuf);
+	rpc_peer_name_release(&c->name);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
@@ -956,6 +959,13 @@ static struct rpc_conn *conn_new(struct rpc_server *s, int fd,
 		free(c);
 		return NULL;
 	}
+	if (rpc_peer_name_init(&c->name) < 0) {
+		pthread_mutex_destroy(&c->lock);
+		free(c->rbuf);
+		free(c);
+		return NULL;
+	}
+	c->info.name = &c->name;
 	c->tag.kind = EP_CONN;
 	c->srv = s;
 	c->fd = fd;
@@ -974,6 +984,7 @@ static struct rpc_conn *conn_new(struct rpc_server *s, int fd,
 	ev.events = s->stopping ? 0 : EPOLLIN;
 	ev.data.ptr = &c->tag;
 	if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		rpc_peer_name_release(&c->name);
 		pthread_mutex_destroy(&c->lock);
 		free(c->rbuf);
 		free(c);

@@ -252,6 +252,7 @@ bool nfs4_compound(struct srv *srv, const struct rpc_call *call, struct xdr_in *
 	c.saved.fd = -1;
 	c.snap = srv_snapshot_get(srv);
 	c.exports = c.snap->exports;
+	c.gss_rule = srv_principal_rule(&c);
 	c.max_ops = LNFS_MAX_OPS;
 	c.max_resp_size = LNFS_MAX_RECORD;
 

@@ -75,6 +75,11 @@ struct compound {
 	uint32_t max_resp_size;
 	uint32_t max_ops;
 
+	/* The principal client rule (cfg_match_principal) of an RPCSEC_GSS
+	 * caller, found once before the first op when the configuration has
+	 * principal rules; NULL otherwise.  Borrowed from snap. */
+	const struct cfg_client *gss_rule;
+
 	/* The filesystem identity the worker runs with (cred.h). */
 	struct cred_state cred;
 

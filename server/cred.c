@@ -51,7 +51,7 @@ void cred_for(const struct compound *c, const struct export *x, struct cred_id *
 		return;
 	}
 	if (x->cfg)
-		cl = cfg_match_client(x->cfg, (const struct sockaddr *)&c->call->conn->peer, NULL);
+		cl = srv_client_rule(c, x->cfg);
 	if (cl) {
 		squash = cl->squash;
 		anonuid = cl->anonuid;

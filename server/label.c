@@ -32,7 +32,7 @@ bool label_enabled(const struct compound *c, const struct export *x)
 		return false;
 	if (!x || !x->cfg)
 		return true;
-	cl = cfg_match_client(x->cfg, (const struct sockaddr *)&c->call->conn->peer, NULL);
+	cl = srv_client_rule(c, x->cfg);
 	return cl ? cl->labels : false;
 }
 

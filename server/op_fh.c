@@ -309,7 +309,7 @@ static enum cfg_sec call_sec(const struct compound *c)
 /* The caller's client rule of a configured export, or NULL. */
 static const struct cfg_client *sec_rule(const struct compound *c, const struct cfg_export *ce)
 {
-	return cfg_match_client(ce, (const struct sockaddr *)&c->call->conn->peer, NULL);
+	return srv_client_rule(c, ce);
 }
 
 bool obj_flavor_ok(const struct compound *c, const struct export *x)

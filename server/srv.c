@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "config/cfg.h"
+#include "rpc/rpc.h"
 #include "server/compound.h"
 #include "server/export.h"
 #include "server/log.h"
@@ -101,12 +102,42 @@ out:
 	return r;
 }
 
+const char *srv_peer_name(const struct compound *c)
+{
+	if (!c->snap || !c->snap->cfg->has_host_rules)
+		return NULL;
+	return rpc_conn_peer_name(c->call->conn);
+}
+
+const struct cfg_client *srv_client_rule(const struct compound *c, const struct cfg_export *ce)
+{
+	struct cfg_caller who = { (const struct sockaddr *)&c->call->conn->peer, NULL, NULL };
+
+	who.hostname = srv_peer_name(c);
+	if (c->call->cred.flavor == RPC_AUTH_GSS && c->snap && c->snap->cfg->has_principal_rules)
+		who.principal = c->call->cred.principal;
+	return cfg_match_caller(ce, &who);
+}
+
+const struct cfg_client *srv_principal_rule(const struct compound *c)
+{
+	const struct cfg_client *cl;
+
+	if (!c->snap || c->call->cred.flavor != RPC_AUTH_GSS || !c->snap->cfg->has_principal_rules)
+		return NULL;
+	cl = cfg_match_principal(c->snap->cfg, c->call->cred.principal);
+	if (cl)
+		log_debug("principal %s: rule krb5:%s (line %u), label domain %s",
+			  c->call->cred.principal, cl->host, cl->line, cl->domain->name);
+	return cl;
+}
+
 /* The client rule of export x for the caller, or NULL (no access). */
 static const struct cfg_client *client_rule(const struct compound *c, const struct export *x)
 {
 	if (!x->cfg)
 		return NULL;
-	return cfg_match_client(x->cfg, (const struct sockaddr *)&c->call->conn->peer, NULL);
+	return srv_client_rule(c, x->cfg);
 }
 
 bool srv_client_allowed(const struct compound *c, const struct export *x)
@@ -121,7 +152,8 @@ bool obj_export_readonly(const struct compound *c, const struct export *x)
 	return !cl || !cl->rw;
 }
 
-const struct cfg_domain *srv_domain_for_peer(const struct cfg *cfg, const struct sockaddr *peer)
+const struct cfg_domain *srv_domain_for_peer(const struct cfg *cfg, const struct sockaddr *peer,
+					     const char *hostname)
 {
 	const struct cfg_client *cl;
 	unsigned i;
@@ -129,7 +161,7 @@ const struct cfg_domain *srv_domain_for_peer(const struct cfg *cfg, const struct
 	/* the first export (in configuration order) with a rule for the
 	 * peer decides (decisions.md 5) */
 	for (i = 0; i < cfg->nexports; i++) {
-		cl = cfg_match_client(&cfg->exports[i], peer, NULL);
+		cl = cfg_match_client(&cfg->exports[i], peer, hostname);
 		if (cl && cl->domain)
 			return cl->domain;
 	}
@@ -140,6 +172,9 @@ const struct cfg_domain *srv_domain_for_call(struct srv *s, const struct compoun
 {
 	const struct cfg_domain *d;
 
+	/* a principal rule decides the calls made with its principal */
+	if (c->gss_rule)
+		return c->gss_rule->domain;
 	/* the domain fixed when the client ID was established, if it still
 	 * exists after a reload */
 	if (c->client) {
@@ -147,13 +182,17 @@ const struct cfg_domain *srv_domain_for_call(struct srv *s, const struct compoun
 		if (d)
 			return d;
 	}
-	return srv_domain_for_peer(c->snap->cfg, (const struct sockaddr *)&c->call->conn->peer);
+	return srv_domain_for_peer(c->snap->cfg, (const struct sockaddr *)&c->call->conn->peer,
+				   srv_peer_name(c));
 }
 
 void srv_client_domain_name(struct srv *s, const struct compound *c, char *buf, size_t len)
 {
+	const char *host = srv_peer_name(c);
 	const struct cfg_domain *d =
-		srv_domain_for_peer(c->snap->cfg, (const struct sockaddr *)&c->call->conn->peer);
+		c->gss_rule ? c->gss_rule->domain :
+			      srv_domain_for_peer(c->snap->cfg,
+						  (const struct sockaddr *)&c->call->conn->peer, host);
 	char addr[INET6_ADDRSTRLEN] = "?";
 	const struct sockaddr *sa = (const struct sockaddr *)&c->call->conn->peer;
 
@@ -162,7 +201,12 @@ void srv_client_domain_name(struct srv *s, const struct compound *c, char *buf, 
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, addr, sizeof(addr));
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, addr, sizeof(addr));
-	log_info("client %s: label domain %s", addr, d->name);
+	if (c->gss_rule)
+		log_info("client %s (%s, principal rule krb5:%s): label domain %s", addr,
+			 c->call->cred.principal, c->gss_rule->host, d->name);
+	else
+		log_info("client %s%s%s: label domain %s", addr, host ? " " : "", host ? host : "",
+			 d->name);
 }
 
 nfsstat4 srv_cur_file_key(struct compound *c, uint64_t *dev, uint64_t *ino)

@@ -84,11 +84,35 @@ int snapshot_new(struct srv *s, struct cfg *cfg, struct snapshot **out, char *er
 struct export;
 bool srv_client_allowed(const struct compound *c, const struct export *x);
 
-/* The label domain a client belongs to, chosen by the export client rules
- * for its address (decisions.md 5); never NULL (falls back to the default
- * domain).  Borrowed from the current snapshot: copy the name to keep it. */
+/*
+ * The label domain of a call (docs/design.md, Labels): the domain of the
+ * caller's principal rule (compound.gss_rule) for an RPCSEC_GSS call whose
+ * principal one matches; else the domain fixed when its client ID was
+ * established; else the peer's by its rules (srv_domain_for_peer).  Never
+ * NULL (falls back to the default domain).  Borrowed from the current
+ * snapshot: copy the name to keep it.  Costs a lookup by name, no matching.
+ */
 const struct cfg_domain *srv_domain_for_call(struct srv *s, const struct compound *c);
 struct sockaddr;
-const struct cfg_domain *srv_domain_for_peer(const struct cfg *cfg, const struct sockaddr *peer);
+/* The domain of the first export (configuration order) with a rule for
+ * the peer (address, and host name when given); default-domain if none. */
+const struct cfg_domain *srv_domain_for_peer(const struct cfg *cfg, const struct sockaddr *peer,
+					     const char *hostname);
+
+/*
+ * The caller's client rule of a configured export, or NULL (no access):
+ * matched by principal (RPCSEC_GSS calls), address and, when the
+ * configuration has host-name rules, the connection's verified peer name
+ * (resolved once per connection).  Borrowed from the export's cfg.
+ */
+struct cfg_export;
+struct cfg_client;
+const struct cfg_client *srv_client_rule(const struct compound *c, const struct cfg_export *ce);
+/* The principal rule for c's caller (for compound.gss_rule), logged at
+ * debug level; NULL unless an RPCSEC_GSS call matches a principal rule. */
+const struct cfg_client *srv_principal_rule(const struct compound *c);
+/* The peer's verified host name when the configuration has host rules,
+ * else NULL. */
+const char *srv_peer_name(const struct compound *c);
 
 #endif

@@ -11,6 +11,9 @@
  * and LNFS_PORT when set.
  */
 #include "tests/lib/nfs4_client.h"
+#ifdef NFS4CLI_GSS
+#include "tests/lib/nfs4_gss.h"
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -704,7 +707,10 @@ static int cmd_statfh(struct nfs4_client *cl, const char *hex)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: %s [-s ADDR] [-p PORT] [-b SRCADDR] [-u UID -g GID] [-m MINOR] CMD ARGS\n"
+		"usage: %s [-s ADDR] [-p PORT] [-b SRCADDR] [-u UID -g GID] [-m MINOR]\n"
+		"       [-k PRINCIPAL [-K krb5|krb5i|krb5p] [-t SERVICE@HOST]] CMD ARGS\n"
+		"(-k: RPCSEC_GSS as PRINCIPAL, keys from $LNFS_CLIENT_KEYTAB or the\n"
+		" default ccache, nfs4cli-gss only; -t default nfs@localhost)\n"
 		"commands: ls PATH | stat PATH | cat PATH | getlabel PATH |\n"
 		"          setlabel PATH LABEL [LFS PI] | put LOCALFILE PATH | mkdir PATH |\n"
 		"          rm PATH | statfh HEXHANDLE | lock PATH | symlink TARGET PATH |\n"
@@ -731,7 +737,8 @@ int main(int argc, char **argv)
 {
 	struct nfs4_client_opts o;
 	struct nfs4_client *cl;
-	const char *cmd;
+	const char *cmd, *principal = NULL, *target = "nfs@localhost";
+	uint32_t service = 3; /* krb5p */
 	int ch, rc;
 
 	nfs4_client_opts_init(&o);
@@ -739,8 +746,21 @@ int main(int argc, char **argv)
 		o.host = getenv("LNFS_SERVER");
 	if (getenv("LNFS_PORT"))
 		o.port = getenv("LNFS_PORT");
-	while ((ch = getopt(argc, argv, "s:p:b:u:g:m:h")) != -1) {
+	while ((ch = getopt(argc, argv, "s:p:b:u:g:m:k:K:t:h")) != -1) {
 		switch (ch) {
+		case 'k':
+			principal = optarg;
+			break;
+		case 'K':
+			service = !strcmp(optarg, "krb5")  ? 1 :
+				  !strcmp(optarg, "krb5i") ? 2 :
+				  !strcmp(optarg, "krb5p") ? 3 : 0;
+			if (!service)
+				usage();
+			break;
+		case 't':
+			target = optarg;
+			break;
 		case 's':
 			o.host = optarg;
 			break;
@@ -773,6 +793,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: connect %s port %s: %s\n", prog, o.host, o.port,
 			strerror(-rc));
 		return 1;
+	}
+	if (principal) {
+#ifdef NFS4CLI_GSS
+		struct nfs4_gss_opts go = { .target = target, .service = service,
+					    .principal = principal,
+					    .client_keytab = getenv("LNFS_CLIENT_KEYTAB") };
+
+		rc = nfs4_client_gss_init(cl, &go, NULL);
+		if (rc < 0) {
+			fprintf(stderr, "%s: RPCSEC_GSS context as %s for %s: %s\n", prog,
+				principal, target, strerror(-rc));
+			nfs4_client_free(cl);
+			return 1;
+		}
+#else
+		(void)target;
+		(void)service;
+		fprintf(stderr, "%s: -k needs nfs4cli-gss (built with GSSAPI)\n", prog);
+		nfs4_client_free(cl);
+		return 2;
+#endif
 	}
 	if (strcmp(cmd, "null") == 0) {
 		if (nfs4_null(cl) < 0)

@@ -462,7 +462,14 @@ static void test_exports_errors(void **state)
 {
 	bad(NULL, "/a *(rw,bogus)\n", "exports:1: bogus: unknown export option");
 	bad(NULL, "\n/a gss/krb5(rw)\n",
-	    "exports:2: gss/krb5: Kerberos client specs are not supported");
+	    "exports:2: gss/krb5: knfsd's gss/ client specs are not supported");
+	bad(NULL, "/a krb5:(rw)\n", "exports:1: krb5:: a principal of 1 to 255");
+	bad(NULL, "/a krb5:alice(rw)\n",
+	    "krb5:alice: write the principal with its realm, NAME@REALM");
+	bad(NULL, "/a krb5:alice@(rw)\n", "write the principal with its realm");
+	bad(NULL, "/a krb5:@R(rw)\n", "write the principal with its realm");
+	bad(NULL, "/a krb5:al\001ice@R(rw)\n", "a principal has no blanks");
+	bad(NULL, "/a krb5:a@R krb5:a@R(rw)\n", "krb5:a@R: client listed twice");
 	bad(NULL, "/a @group\n", "@group: netgroups are not supported");
 	bad(NULL, "/a *(sec=sys:krb6)\n", "sec: \"krb6\" is not a security");
 	bad(NULL, "/a *(anonuid=x)\n", "anonuid: \"x\" is not a number");
@@ -563,6 +570,102 @@ static void test_match(void **state)
 	sin4(&s4, "11.0.0.1");
 	assert_null(cfg_match_client(b, (void *)&s4, "x.example.com"));
 	assert_null(cfg_match_client(b, NULL, NULL));
+	cfg_put(cfg);
+}
+
+static void test_principal_parse(void **state)
+{
+	struct cfg *cfg = ok("[domain alpha]\n[domain beta]\n",
+			     "/a krb5:alice@EXAMPLE.ORG(rw,sec=krb5p,domain=alpha) "
+			     "krb5:*@EXAMPLE.ORG(ro,domain=beta) krb5:nfs/*@EXAMPLE.ORG "
+			     "krb5:Alice@EXAMPLE.ORG 10.0.0.1\n");
+	const struct cfg_export *a = &cfg->exports[0];
+
+	assert_int_equal(a->nclients, 5);
+	assert_int_equal(a->clients[0].kind, CFG_CLIENT_PRINCIPAL);
+	assert_string_equal(a->clients[0].host, "alice@EXAMPLE.ORG");
+	assert_string_equal(a->clients[0].spec, "krb5:alice@EXAMPLE.ORG");
+	assert_ptr_equal(a->clients[0].domain, cfg_find_domain(cfg, "alpha"));
+	assert_true(a->clients[0].rw);
+	assert_int_equal(a->clients[1].kind, CFG_CLIENT_PRINCIPAL_PATTERN);
+	assert_false(a->clients[1].rw);
+	assert_int_equal(a->clients[2].kind, CFG_CLIENT_PRINCIPAL_PATTERN);
+	/* principals are case-sensitive: kept as written, a distinct rule */
+	assert_string_equal(a->clients[3].host, "Alice@EXAMPLE.ORG");
+	assert_true(cfg->has_principal_rules);
+	assert_false(cfg->has_host_rules);
+	cfg_put(cfg);
+
+	cfg = ok(NULL, "/a 10.0.0.1 box.example.com\n");
+	assert_false(cfg->has_principal_rules);
+	assert_true(cfg->has_host_rules);
+	cfg_put(cfg);
+	cfg = ok(NULL, "/a 10.0.0.1 *\n");
+	assert_false(cfg->has_principal_rules || cfg->has_host_rules);
+	cfg_put(cfg);
+}
+
+static void test_principal_match(void **state)
+{
+	struct cfg *cfg = ok("[domain alpha]\n[domain beta]\n[domain gamma]\n",
+			     "/a krb5:*@EX.ORG(domain=beta) krb5:alice@EX.ORG(domain=alpha) "
+			     "krb5:a*@EX.ORG krb5:nfs/*@EX.ORG(domain=gamma) 10.0.0.1 "
+			     "box.ex.org *\n"
+			     "/b 10.0.0.0/8 krb5:bob@EX.ORG(domain=gamma)\n"
+			     "/c krb5:b?b@EX.ORG(domain=alpha)\n");
+	const struct cfg_export *a = &cfg->exports[0];
+	const struct cfg_export *b = &cfg->exports[1];
+	struct cfg_caller who = { NULL, NULL, NULL };
+	struct sockaddr_in s4;
+
+	sin4(&s4, "10.0.0.1");
+	who.peer = (void *)&s4;
+	who.hostname = "box.ex.org";
+	/* no principal (AUTH_SYS): principal rules never match */
+	assert_string_equal(cfg_match_caller(a, &who)->spec, "10.0.0.1");
+	/* exact principal > pattern > address > host name */
+	who.principal = "alice@EX.ORG";
+	assert_string_equal(cfg_match_caller(a, &who)->spec, "krb5:alice@EX.ORG");
+	/* of two patterns the one with more literal characters wins */
+	who.principal = "anne@EX.ORG";
+	assert_string_equal(cfg_match_caller(a, &who)->spec, "krb5:a*@EX.ORG");
+	who.principal = "zed@EX.ORG";
+	assert_string_equal(cfg_match_caller(a, &who)->spec, "krb5:*@EX.ORG");
+	/* "*" does not cross "/": a service principal needs its own rule */
+	who.principal = "nfs/host.ex.org@EX.ORG";
+	assert_string_equal(cfg_match_caller(a, &who)->spec, "krb5:nfs/*@EX.ORG");
+	who.principal = "host/box.ex.org@EX.ORG";
+	assert_string_equal(cfg_match_caller(a, &who)->spec, "10.0.0.1");
+	/* another realm and case differences do not match */
+	who.principal = "alice@OTHER.ORG";
+	assert_string_equal(cfg_match_caller(a, &who)->spec, "10.0.0.1");
+	who.principal = "ALICE@EX.ORG";
+	assert_string_equal(cfg_match_caller(a, &who)->spec, "krb5:*@EX.ORG");
+	/* an export without a rule for the principal falls back to address */
+	who.principal = "alice@EX.ORG";
+	assert_string_equal(cfg_match_caller(b, &who)->spec, "10.0.0.0/8");
+	who.peer = NULL;
+	assert_null(cfg_match_caller(b, &who));
+	who.principal = "bob@EX.ORG";
+	assert_string_equal(cfg_match_caller(b, &who)->spec, "krb5:bob@EX.ORG");
+
+	/* the domain rule across exports: most specific wins, then order */
+	assert_string_equal(cfg_match_principal(cfg, "bob@EX.ORG")->spec, "krb5:bob@EX.ORG");
+	assert_ptr_equal(cfg_match_principal(cfg, "bob@EX.ORG")->domain,
+			 cfg_find_domain(cfg, "gamma"));
+	assert_string_equal(cfg_match_principal(cfg, "bxb@EX.ORG")->spec, "krb5:b?b@EX.ORG");
+	assert_ptr_equal(cfg_match_principal(cfg, "alice@EX.ORG")->domain,
+			 cfg_find_domain(cfg, "alpha"));
+	/* a principal rule without domain= means default-domain */
+	assert_ptr_equal(cfg_match_principal(cfg, "anne@EX.ORG")->domain,
+			 cfg_find_domain(cfg, "default"));
+	assert_null(cfg_match_principal(cfg, "svc/x@OTHER"));
+	assert_null(cfg_match_principal(cfg, NULL));
+	cfg_put(cfg);
+
+	/* without principal rules there is nothing to match */
+	cfg = ok(NULL, "/a *\n");
+	assert_null(cfg_match_principal(cfg, "alice@EX.ORG"));
 	cfg_put(cfg);
 }
 
@@ -798,6 +901,8 @@ int main(void)
 		cmocka_unit_test(test_exports_errors),
 		cmocka_unit_test(test_default_domain_for_exports),
 		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_principal_parse),
+		cmocka_unit_test(test_principal_match),
 		cmocka_unit_test(test_add_export_path),
 		cmocka_unit_test(test_dump_roundtrip),
 		cmocka_unit_test(test_load_files),
