@@ -14,7 +14,9 @@
 #   --callgrind  instead: run lnfsd under valgrind --tool=callgrind and print
 #                instructions per operation for each test (stable on noisy
 #                machines; compare runs of the same binary)
-# Env: BENCH_DIR (scratch, default /var/tmp/lnfs-bench), BENCH_SECONDS
+# Env: BENCH_DIR (scratch, default /var/tmp/lnfs-bench), BENCH_SECONDS,
+#      BUILD_DIR (lnfsd build directory, default ./build; built if needed),
+#      BENCH_PORT (lnfsd's port, default 24049; ganesha gets the next one)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SMOKE=0 REPS=3 CALLGRIND=0
@@ -34,10 +36,11 @@ FILES=10000 DIRENTS=10000 BIG=$((1024 * 1024 * 1024)) NSESS=1000
 if [ $SMOKE = 1 ]; then SECS=1 FILES=300 DIRENTS=500 BIG=$((32 * 1024 * 1024)) NSESS=200; fi
 W=${BENCH_DIR:-/var/tmp/lnfs-bench}
 EXP=$W/export
-LPORT=24049 GPORT=24050
+LPORT=${BENCH_PORT:-24049}
+GPORT=$((LPORT + 1))
 
 "$ROOT/scripts/build.sh" >/dev/null || exit 1
-B=$ROOT/build
+B=${BUILD_DIR:-$ROOT/build}
 BENCH=$B/bench/nfsbench
 [ -x "$BENCH" ] || (cd "$B" && make bench/nfsbench >/dev/null) || exit 1
 if ! command -v ganesha.nfsd >/dev/null || [ ! -e /usr/lib/x86_64-linux-gnu/ganesha/libfsalvfs.so ]; then
