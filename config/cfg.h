@@ -181,9 +181,18 @@
  *   no_all_squash anonuid=N anongid=N sec=F[:F...] (sys none krb5 krb5i
  *   krb5p) fsid=N|root|UUID security_label no_security_label domain=NAME
  *   secure insecure subtree_check no_subtree_check crossmnt nohide wdelay
- *   no_wdelay.  Defaults: ro, sync, root_squash, anonuid=anongid=65534,
- *   sec=sys, secure, security_label, domain = default-domain.  Unknown
- *   options are errors.
+ *   no_wdelay host_context=CONTEXT.  Defaults: ro, sync, root_squash,
+ *   anonuid=anongid=65534, sec=sys, secure, security_label, domain =
+ *   default-domain, no host_context.  Unknown options are errors.
+ *
+ * host_context=CONTEXT (an export option, like fsid: every client of the
+ * export that gives it must give the same value) is the host SELinux
+ * context, user:role:type[:level], that every object lnfsd creates in the
+ * export gets on the host (security.selinux), whatever the client's label
+ * (which stays in the domain's xattr).  No ',' (options are split on it:
+ * write category sets as ranges, c0.c5).  Checked when the line is read
+ * (cfg_host_context_check()); with SELinux disabled on the host only its
+ * syntax is checked and lnfsd warns at start (cfg_host_context_inert()).
  *
  * Export ids: fsid=N (N != 0) gives id N.  Otherwise (also for fsid=0 and
  * fsid=root, which only set cfg_export.fsid_root) the id is the 32-bit
@@ -224,6 +233,7 @@
 #define CFG_MAX_EXPORTS 4096
 #define CFG_MAX_CLIENTS 256	/* per export */
 #define CFG_ANON_ID 65534u
+#define CFG_HOST_CONTEXT_MAX 255	/* host_context= length */
 
 enum cfg_label_format {
 	CFG_LABEL_OPAQUE = 0,	/* any bytes */
@@ -385,6 +395,8 @@ struct cfg_export {
 	bool fsid_set;		/* fsid= given with a number or UUID */
 	uint32_t fsid;
 	bool fsid_root;		/* fsid=root or fsid=0 */
+	char host_context[CFG_HOST_CONTEXT_MAX + 1];	/* "" = none */
+	unsigned int host_context_line;
 	struct cfg_client *clients;
 	unsigned int nclients;
 	const char *file;	/* borrowed from the cfg */

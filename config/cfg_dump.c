@@ -154,6 +154,8 @@ static void dump_client(const struct cfg_export *e,
 		fprintf(f, ",fsid=root");
 	else if (first && e->fsid_set)
 		fprintf(f, ",fsid=%u", e->fsid);
+	if (first && e->host_context[0])
+		fprintf(f, ",host_context=%s", e->host_context);
 	fputc(')', f);
 }
 

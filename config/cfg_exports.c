@@ -29,6 +29,7 @@ struct client_opts {
 	bool fsid_set;
 	bool fsid_root;
 	uint32_t fsid;
+	char host_context[CFG_HOST_CONTEXT_MAX + 1];	/* "" = not given */
 };
 
 static const char *const sec_names[CFG_SEC_COUNT] = {
@@ -368,6 +369,13 @@ static int one_opt(struct exp_ctx *x, struct client_opts *o, char *opt)
 		return opt_sec(x, &o->c, val);
 	} else if (!strcmp(opt, "fsid")) {
 		return opt_fsid(x, o, val);
+	} else if (!strcmp(opt, "host_context")) {
+		char why[512];
+
+		if (cfg_host_context_check(val, why, sizeof(why)))
+			return cfg_errf(&x->w, -EINVAL, opt, "%s", why);
+		strcpy(o->host_context, val);
+		return 0;
 	} else if (!strcmp(opt, "domain")) {
 		if (!cfg_domain_name_ok(val))
 			return cfg_errf(&x->w, -EINVAL, opt,
@@ -465,6 +473,17 @@ static int client_add(struct exp_ctx *x, struct cfg_export *e,
 		e->fsid_set = o->fsid_set;
 		e->fsid_root = o->fsid_root;
 		e->fsid = o->fsid;
+	}
+	if (o->host_context[0]) {
+		/* one context for the whole export (objects are shared) */
+		if (e->host_context[0] &&
+		    strcmp(e->host_context, o->host_context))
+			return cfg_errf(&x->w, -EINVAL, "host_context",
+					"conflicting host_context for %s "
+					"(%s at line %u)", e->path,
+					e->host_context, e->host_context_line);
+		strcpy(e->host_context, o->host_context);
+		e->host_context_line = x->w.line;
 	}
 	if (e->nclients >= CFG_MAX_CLIENTS)
 		return cfg_errf(&x->w, -E2BIG, spec, "too many clients");

@@ -15,6 +15,7 @@
 
 #include "server/compound.h"
 #include "server/create.h"
+#include "server/hostctx.h"
 #include "server/label.h"
 #include "server/limits.h"
 
@@ -72,8 +73,11 @@ static nfsstat4 create_regular(const struct compound *c, struct export *x, int d
 	char proc[64], stage[64];
 	nfsstat4 st;
 	int fd, pfd;
-	bool staged = false;
+	bool staged = false, ctx;
 
+	st = hostctx_begin(c, x, &ctx);
+	if (st != NFS4_OK)
+		return st;
 	fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, mode);
 	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
 		/* no O_TMPFILE on this filesystem: a hidden staging name */
@@ -81,6 +85,7 @@ static nfsstat4 create_regular(const struct compound *c, struct export *x, int d
 		fd = openat(dirfd, stage, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, mode);
 		staged = fd >= 0;
 	}
+	hostctx_end(c, ctx);
 	if (fd < 0)
 		return nfs4_errno(errno);
 	snprintf(proc, sizeof(proc), "/proc/thread-self/fd/%d", fd);
@@ -132,6 +137,7 @@ nfsstat4 create_object(const struct compound *c, struct export *x, int dirfd, co
 	char stage[64];
 	nfsstat4 st;
 	int fd, rc;
+	bool ctx;
 
 	*path_fd = -1;
 	if (io_fd)
@@ -146,6 +152,9 @@ nfsstat4 create_object(const struct compound *c, struct export *x, int dirfd, co
 		return create_regular(c, x, dirfd, name, r, mode, path_fd, io_fd, attrset);
 
 	stage_name(stage, sizeof(stage));
+	st = hostctx_begin(c, x, &ctx);
+	if (st != NFS4_OK)
+		return st;
 	switch (r->type) {
 	case S_IFDIR:
 		rc = mkdirat(dirfd, stage, mode);
@@ -157,6 +166,7 @@ nfsstat4 create_object(const struct compound *c, struct export *x, int dirfd, co
 		rc = mknodat(dirfd, stage, r->type | mode, r->rdev);
 		break;
 	}
+	hostctx_end(c, ctx);
 	if (rc < 0)
 		return nfs4_errno(errno);
 	fd = openat(dirfd, stage, O_PATH | O_NOFOLLOW | O_CLOEXEC);

@@ -381,6 +381,8 @@ int main(int argc, char **argv)
 	}
 	if (opts.check_config) {
 		cfg_dump(cfg, stdout);
+		if (cfg_host_context_inert(cfg, err, sizeof(err)))
+			fprintf(stderr, "lnfsd: warning: %s\n", err);
 		cfg_put(cfg);
 		return 0;
 	}

@@ -70,6 +70,7 @@ int snapshot_new(struct srv *s, struct cfg *cfg, struct snapshot **out, char *er
 	const char **paths;
 	uint32_t *ids;
 	const struct cfg_export **cfgs;
+	char hc_msg[768];
 	unsigned i;
 	int r = -ENOMEM;
 
@@ -88,6 +89,9 @@ int snapshot_new(struct srv *s, struct cfg *cfg, struct snapshot **out, char *er
 			err, errlen);
 	if (r < 0)
 		goto out;
+	/* at start and on every reload: an export option that cannot work */
+	if (cfg_host_context_inert(cfg, hc_msg, sizeof(hc_msg)))
+		log_warn("%s", hc_msg);
 	atomic_init(&snap->refcount, 1);
 	snap->cfg = cfg;
 	*out = snap;

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <selinux/selinux.h>
 
 #include "config/cfg.h"
 
@@ -758,6 +759,72 @@ static void test_dump_roundtrip(void **state)
 	cfg_put(b);
 }
 
+/* host_context=: one context per export, checked when read, dumped. */
+static void test_host_context(void **state)
+{
+	static const char ctx[] = "system_u:object_r:lnfsd_export_t:s0";
+	struct cfg *cfg;
+	char msg[768];
+	char *e1;
+
+	(void)state;
+	cfg = ok(NULL, "/a 10.0.0.1(rw) *(ro,host_context=system_u:object_r:"
+		 "lnfsd_export_t:s0)\n"
+		 "/b -host_context=system_u:object_r:lnfsd_export_t:s0 "
+		 "10.0.0.2(rw) 10.0.0.3\n"
+		 "/c *(rw)\n");
+	assert_string_equal(cfg->exports[0].host_context, ctx);
+	assert_int_equal(cfg->exports[0].host_context_line, 1);
+	assert_string_equal(cfg->exports[1].host_context, ctx);
+	assert_int_equal(cfg->exports[1].host_context_line, 2);
+	assert_string_equal(cfg->exports[2].host_context, "");
+	e1 = dump_string(cfg, true);
+	assert_non_null(strstr(e1, ",host_context=system_u:object_r:"
+			       "lnfsd_export_t:s0)"));
+	free(e1);
+	/* off on a host without SELinux, with file:line:key */
+	if (is_selinux_enabled() > 0) {
+		assert_false(cfg_host_context_inert(cfg, msg, sizeof(msg)));
+	} else {
+		assert_true(cfg_host_context_inert(cfg, msg, sizeof(msg)));
+		assert_non_null(strstr(msg, "exports:1: host_context: SELinux is "
+				       "disabled on this host"));
+	}
+	cfg_put(cfg);
+	cfg = ok(NULL, "/c *(rw)\n");
+	assert_false(cfg_host_context_inert(cfg, msg, sizeof(msg)));
+	cfg_put(cfg);
+	/* an MLS range with a category range is fine */
+	cfg = ok(NULL, "/a *(host_context=system_u:object_r:lnfsd_export_t:"
+		 "s0-s0:c0.c1023)\n");
+	cfg_put(cfg);
+	/* the same value twice is fine, two values are not */
+	cfg = ok(NULL, "/a 10.0.0.1(host_context=u:r:t:s0) "
+		 "10.0.0.2(host_context=u:r:t:s0)\n");
+	cfg_put(cfg);
+	bad(NULL, "/a 10.0.0.1(host_context=u:r:t:s0) "
+	    "10.0.0.2(host_context=u:r:u:s0)\n",
+	    "exports:1: host_context: conflicting host_context for /a "
+	    "(u:r:t:s0 at line 1)");
+	bad(NULL, "# x\n/a *(rw,host_context=lnfsd_export_t)\n",
+	    "exports:2: host_context: \"lnfsd_export_t\" is not an SELinux "
+	    "context");
+	bad(NULL, "/a *(host_context=)\n",
+	    "exports:1: host_context: a context of 1 to 255 characters");
+	bad(NULL, "/a *(host_context=u:r::s0)\n", "is not an SELinux context");
+	bad(NULL, "/a *(host_context=u:r:t:s0\001)\n",
+	    "is not an SELinux context");
+	/* a comma ends the option: the rest is an unknown option */
+	bad(NULL, "/a *(host_context=u:r:t:s0:c0,c5)\n",
+	    "exports:1: c5: unknown export option");
+	/* with SELinux on the host, the type must exist in its policy */
+	if (is_selinux_enabled() > 0)
+		bad(NULL, "/a *(host_context=system_u:object_r:"
+		    "no_such_type_lnfs_t:s0)\n",
+		    "is not a valid context in the host's loaded SELinux "
+		    "policy");
+}
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -905,6 +972,7 @@ int main(void)
 		cmocka_unit_test(test_principal_match),
 		cmocka_unit_test(test_add_export_path),
 		cmocka_unit_test(test_dump_roundtrip),
+		cmocka_unit_test(test_host_context),
 		cmocka_unit_test(test_load_files),
 		cmocka_unit_test(test_refcount_holder),
 		cmocka_unit_test(test_parse_listen),
