@@ -166,6 +166,18 @@ ssize_t rpc_rec_body_space(struct rpc_rec *r, size_t min, uint8_t **p)
 	return (ssize_t)want;
 }
 
+int rpc_rec_adopt(struct rpc_rec *r, uint8_t *buf, size_t cap, uint8_t **old)
+{
+	if (r->error || r->done || !r->in_body || cap < r->len + r->frag_left)
+		return -EINVAL;
+	if (r->len)
+		memcpy(buf, r->buf, r->len);
+	*old = r->buf;
+	r->buf = buf;
+	r->cap = cap;
+	return 0;
+}
+
 void rpc_rec_body_commit(struct rpc_rec *r, size_t n)
 {
 	if (n > r->frag_left || r->len + n > r->cap)

@@ -85,6 +85,15 @@ uint8_t *rpc_rec_take(struct rpc_rec *r, size_t *len);
  * is returned as a negative value (and becomes the sticky error).
  */
 ssize_t rpc_rec_body_space(struct rpc_rec *r, size_t min, uint8_t **p);
+/*
+ * Continue the record in buf (cap bytes, from malloc(), at least the bytes
+ * received plus those the current fragment still brings): the bytes so far
+ * are copied over and *old gets the previous buffer (the caller frees it;
+ * may be NULL).  Lets the caller receive a big fragment into a buffer it
+ * kept, instead of growing one.  0, or -EINVAL (nothing changed) when buf
+ * is too small or no fragment payload is expected.
+ */
+int rpc_rec_adopt(struct rpc_rec *r, uint8_t *buf, size_t cap, uint8_t **old);
 /* n bytes (at most what rpc_rec_body_space() returned) were written. */
 void rpc_rec_body_commit(struct rpc_rec *r, size_t n);
 

@@ -109,19 +109,33 @@ struct rpc_out {
 };
 
 /*
- * Reply buffers kept for reuse.  A big reply (a READ) that has to wait in
- * the send queue takes its worker's buffer with it (out_new()).  Once sent,
- * that buffer comes back here, and the next worker left without a buffer
- * takes it, instead of growing a new one from 1 KiB by realloc() to 1 MiB:
- * fresh memory costs a page fault per page, and glibc gives freed memory
- * back with madvise(), so every 1 MiB READ paid about 256 faults (perf:
- * 13 % of the server's CPU in the read test, and 4 % in madvise).  At most
- * RPC_POOL_MAX buffers (each at most max_record + 4 bytes) are kept.
+ * Big buffers kept for reuse, so that 1 MiB READs and WRITEs do not each
+ * grow a fresh buffer by realloc(): fresh memory costs a page fault per
+ * page, and glibc gives freed memory back with madvise(), so every 1 MiB
+ * call paid about 256 faults (perf: 13 % of the server's CPU in the read
+ * test in page faults, 4 % in madvise).  Two pools:
+ *  - replies: a big reply that has to wait in the send queue takes its
+ *    worker's buffer with it (out_new()); once sent, the buffer comes back
+ *    here and the next worker left without a buffer takes it;
+ *  - records: a call's record buffer comes back here when the call is
+ *    done, and a connection that starts receiving a fragment of at least
+ *    RPC_POOL_MIN_FRAG bytes takes one big enough for the whole fragment
+ *    (rpc_rec_adopt()).  Such a buffer is already allocated, so a peer that
+ *    declares a big fragment and then stalls pins one pooled buffer, not
+ *    new memory; at most RPC_POOL_MAX such.
+ * Each pool keeps at most RPC_POOL_MAX buffers of at most max_record + 4
+ * bytes, under its own leaf lock.
  */
 #define RPC_POOL_MAX 8u
-struct rpc_pool_buf {
-	uint8_t *buf;
-	size_t cap;
+#define RPC_POOL_MIN_FRAG (64u * 1024u)
+
+struct rpc_pool {
+	pthread_mutex_t lock;         /* a leaf: no other lock is taken under it */
+	struct {
+		uint8_t *buf;
+		size_t cap;
+	} b[RPC_POOL_MAX];
+	unsigned n;
 };
 
 struct rpc_conn {
@@ -159,7 +173,7 @@ struct rpc_work {
 	struct rpc_work *next;
 	struct rpc_conn *c;
 	uint8_t *rec;
-	size_t len;
+	size_t len, cap;              /* record bytes, bytes allocated at rec */
 };
 
 struct rpc_server {
@@ -198,43 +212,63 @@ struct rpc_server {
 	pthread_t *threads;
 	unsigned nthreads;
 
-	pthread_mutex_t pool_lock;    /* a leaf: no other lock is taken under it */
-	struct rpc_pool_buf pool[RPC_POOL_MAX];
-	unsigned npool;
+	struct rpc_pool replies, records;
 };
 
-/* Keep buf for a later reply if there is room; false: the caller frees it. */
-static bool pool_put(struct rpc_server *s, uint8_t *buf, size_t cap)
+static int pool_init(struct rpc_pool *p)
+{
+	p->n = 0;
+	return pthread_mutex_init(&p->lock, NULL) ? -1 : 0;
+}
+
+static void pool_destroy(struct rpc_pool *p)
+{
+	while (p->n)
+		free(p->b[--p->n].buf);
+	pthread_mutex_destroy(&p->lock);
+}
+
+/* Keep buf (cap bytes) if it is big and there is room; false: the
+ * caller frees it. */
+static bool pool_put(struct rpc_pool *p, uint8_t *buf, size_t cap)
 {
 	bool kept = false;
 
-	pthread_mutex_lock(&s->pool_lock);
-	if (s->npool < RPC_POOL_MAX) {
-		s->pool[s->npool].buf = buf;
-		s->pool[s->npool].cap = cap;
-		s->npool++;
+	if (!buf || cap < RPC_POOL_MIN_FRAG)
+		return false; /* small ones are cheap to make */
+	pthread_mutex_lock(&p->lock);
+	if (p->n < RPC_POOL_MAX) {
+		p->b[p->n].buf = buf;
+		p->b[p->n].cap = cap;
+		p->n++;
 		kept = true;
 	}
-	pthread_mutex_unlock(&s->pool_lock);
+	pthread_mutex_unlock(&p->lock);
 	return kept;
 }
 
-/* Give the empty encoder o a kept buffer, if there is one. */
-static void pool_get(struct rpc_server *s, struct xdr_out *o)
+/* A kept buffer of at least min bytes, or NULL; *cap gets its size. */
+static uint8_t *pool_take(struct rpc_pool *p, size_t min, size_t *cap)
 {
-	pthread_mutex_lock(&s->pool_lock);
-	if (s->npool && !o->buf) {
-		s->npool--;
-		o->buf = s->pool[s->npool].buf;
-		o->cap = s->pool[s->npool].cap;
-		o->len = 0;
+	uint8_t *buf = NULL;
+	unsigned i;
+
+	pthread_mutex_lock(&p->lock);
+	for (i = p->n; i-- > 0;) {
+		if (p->b[i].cap >= min) {
+			buf = p->b[i].buf;
+			*cap = p->b[i].cap;
+			p->b[i] = p->b[--p->n];
+			break;
+		}
 	}
-	pthread_mutex_unlock(&s->pool_lock);
+	pthread_mutex_unlock(&p->lock);
+	return buf;
 }
 
 static void out_free(struct rpc_server *s, struct rpc_out *o)
 {
-	if (o->data != o->inl && !pool_put(s, o->data, o->cap))
+	if (o->data != o->inl && !pool_put(&s->replies, o->data, o->cap))
 		free(o->data);
 	free(o);
 }
@@ -692,10 +726,14 @@ static void run_call(struct rpc_server *s, struct rpc_work *w, struct xdr_out *w
 		rpc_rec_mark(o.buf, o.len - 4);
 		send = true;
 	}
-	free(w->rec);
 	conn_call_done(c, send ? &o : NULL, garbage); /* may take o's buffer */
-	if (!o.buf)
-		pool_get(s, &o);
+	if (!o.buf) {
+		o.buf = pool_take(&s->replies, 0, &o.cap);
+		if (!o.buf)
+			o.cap = 0;
+	}
+	if (!pool_put(&s->records, w->rec, w->cap))
+		free(w->rec);
 	*wo = o;
 	free(w);
 	if (atomic_fetch_sub(&s->calls, 1) == 1 && atomic_load(&s->stop))
@@ -754,6 +792,7 @@ static int conn_submit(struct rpc_conn *c)
 	w = malloc(sizeof(*w));
 	if (!w)
 		return -ENOMEM;
+	w->cap = c->rec.cap;
 	rec = rpc_rec_take(&c->rec, &len);
 	w->next = NULL;
 	w->c = c;
@@ -776,6 +815,23 @@ static int conn_submit(struct rpc_conn *c)
 	/* after unlocking: the woken worker does not then wait for the lock */
 	pthread_cond_signal(&s->wq_cond);
 	return 0;
+}
+
+/* A big fragment is coming: receive it into a kept buffer if one fits. */
+static void rec_from_pool(struct rpc_conn *c)
+{
+	struct rpc_pool *p = &c->srv->records;
+	size_t cap, need = c->rec.len + c->rec.frag_left;
+	uint8_t *buf = pool_take(p, need, &cap), *old;
+
+	if (!buf)
+		return;
+	if (rpc_rec_adopt(&c->rec, buf, cap, &old) < 0) {
+		if (!pool_put(p, buf, cap))
+			free(buf);
+		return;
+	}
+	free(old);
 }
 
 /*
@@ -807,6 +863,9 @@ static int conn_input(struct rpc_conn *c)
 		if (budget == 0 || !conn_can_read(c))
 			goto out;
 
+		if (c->rec.in_body && c->rec.frag_left >= RPC_POOL_MIN_FRAG &&
+		    c->rec.cap - c->rec.len < c->rec.frag_left)
+			rec_from_pool(c);
 		room = rpc_rec_body_space(&c->rec, RPC_DIRECT_MIN, &p);
 		if (room < 0) {
 			err = (int)room;
@@ -1305,7 +1364,7 @@ struct rpc_server *rpc_server_new(const struct rpc_server_opts *opts)
 	}
 	if (pthread_mutex_init(&s->wq_lock, NULL) != 0 ||
 	    pthread_cond_init(&s->wq_cond, NULL) != 0 ||
-	    pthread_mutex_init(&s->pool_lock, NULL) != 0) {
+	    pool_init(&s->replies) < 0 || pool_init(&s->records) < 0) {
 		/* leaks a mutex on a failure that cannot happen with NULL attrs */
 		pthread_mutex_destroy(&s->attn_lock);
 		free(s);
@@ -1604,11 +1663,10 @@ void rpc_server_free(struct rpc_server *s)
 		close(s->epfd);
 	free(s->progs);
 	rpc_gss_free(s->gss);
-	while (s->npool)
-		free(s->pool[--s->npool].buf);
+	pool_destroy(&s->replies);
+	pool_destroy(&s->records);
 	pthread_cond_destroy(&s->wq_cond);
 	pthread_mutex_destroy(&s->wq_lock);
-	pthread_mutex_destroy(&s->pool_lock);
 	pthread_mutex_destroy(&s->attn_lock);
 	free(s);
 }

@@ -176,6 +176,49 @@ static void test_zero_length_fragments(void **state)
 	rpc_rec_release(&r);
 }
 
+/* rpc_rec_adopt(): the record continues in the given buffer, bytes kept */
+static void test_adopt(void **state)
+{
+	uint8_t hdr[4], data[100], *big, *old, *p, *rec;
+	struct rpc_rec r;
+	size_t len, i;
+	ssize_t n;
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)i;
+	rpc_rec_init(&r, 100000);
+	big = malloc(70000);
+	assert_non_null(big);
+	/* no fragment yet: refused, nothing changes */
+	assert_int_equal(rpc_rec_adopt(&r, big, 70000, &old), -EINVAL);
+	rpc_rec_mark(hdr, 60000);
+	assert_int_equal(rpc_rec_feed(&r, hdr, 4), 4);
+	assert_int_equal(rpc_rec_feed(&r, data, sizeof(data)), sizeof(data));
+	/* too small for what the fragment still brings: refused */
+	assert_int_equal(rpc_rec_adopt(&r, big, 59999, &old), -EINVAL);
+	assert_true(r.buf != big);
+	assert_int_equal(rpc_rec_adopt(&r, big, 70000, &old), 0);
+	assert_non_null(old);
+	free(old);
+	assert_ptr_equal(r.buf, big);
+	assert_int_equal(r.cap, 70000);
+	/* the rest arrives in place, without growing */
+	while (!rpc_rec_ready(&r)) {
+		n = rpc_rec_body_space(&r, 1, &p);
+		assert_true(n > 0);
+		memset(p, 0xab, (size_t)n);
+		rpc_rec_body_commit(&r, (size_t)n);
+		assert_ptr_equal(r.buf, big);
+	}
+	rec = rpc_rec_take(&r, &len);
+	assert_ptr_equal(rec, big);
+	assert_int_equal(len, 60000);
+	assert_memory_equal(rec, data, sizeof(data));
+	assert_int_equal(rec[59999], 0xab);
+	free(rec);
+	rpc_rec_release(&r);
+}
+
 static void test_body_space(void **state)
 {
 	uint8_t hdr[4], *p, *rec;
@@ -226,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_growth_follows_bytes),
 		cmocka_unit_test(test_zero_length_fragments),
 		cmocka_unit_test(test_body_space),
+		cmocka_unit_test(test_adopt),
 		cmocka_unit_test(test_mark),
 	};
 
