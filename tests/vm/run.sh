@@ -8,6 +8,9 @@
 #   2. browse-check: mount vers=4.2, `ls -lanR` and md5sum of a generated tree
 #      equal to the host's, `ls -Z` shows the default label, chcon -t on an
 #      existing file works and its host xattr holds the new label.
+#   3-9. workload, locks, crash, object types, two domains, virtiofs, the
+#      Debian package (see each phase below and phases-labels.sh, phase-pkg.sh);
+#  10. sec=krb5p through rpc.gssd with a throw-away KDC (phase-krb5.sh).
 # Usage: sudo tests/vm/run.sh /path/to/lnfsd
 # Exit: 0 all passed, 1 a check failed, 77 the guest cannot be built here
 # (the reason is printed).
@@ -326,6 +329,8 @@ fi
 . "$HERE/phases-labels.sh"
 # 9. the Debian package installed in the guest and run as a systemd service
 . "$HERE/phase-pkg.sh"
+# 10. the kernel client with sec=krb5p through rpc.gssd, a throw-away KDC
+. "$HERE/phase-krb5.sh"
 
 echo "kernel client: $fails failed checks"
 [ $fails = 0 ]
