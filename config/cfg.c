@@ -36,6 +36,7 @@ struct cfg *cfg_new_default(void)
 	cfg->lease_time = CFG_DEFAULT_LEASE;
 	cfg->grace_time = CFG_DEFAULT_GRACE;
 	cfg->max_record = CFG_DEFAULT_MAX_RECORD;
+	cfg->max_clients = CFG_DEFAULT_MAX_CLIENTS;
 	cfg->state_dir = strdup(CFG_DEFAULT_STATE_DIR);
 	cfg->control_socket = strdup(CFG_DEFAULT_CONTROL_SOCKET);
 	cfg->exports_path = strdup(CFG_DEFAULT_EXPORTS_PATH);

@@ -36,6 +36,7 @@
  *   lease-time = 10..3600      seconds (90)
  *   grace-time = 10..3600      seconds (90)
  *   max-record = 8K..64M       bytes, suffix K or M allowed (1 MiB + 64 KiB)
+ *   max-clients = 1..1048576   client records held at once (1024)
  *   state-dir = /abs/path      (/var/lib/lnfsd)
  *   exports = path             (/etc/lnfsd/exports); relative to the main
  *                              file's directory
@@ -222,6 +223,8 @@
 #define CFG_DEFAULT_DOMAIN "default"
 #define CFG_DEFAULT_LABEL "system_u:object_r:nfs_t:s0"
 #define CFG_DEFAULT_PORT 2049
+#define CFG_DEFAULT_MAX_CLIENTS 1024u	/* STATE_DEFAULT_MAX_CLIENTS */
+#define CFG_MAX_MAX_CLIENTS 1048576u
 
 #define CFG_NAME_MAX 32		/* domain name length */
 #define CFG_XATTR_MAX 255	/* XATTR_NAME_MAX */
@@ -420,6 +423,7 @@ struct cfg {
 	uint32_t lease_time;
 	uint32_t grace_time;
 	uint32_t max_record;
+	uint32_t max_clients;	/* client records held at once */
 	char *state_dir;
 	char *control_socket;	/* NULL: none */
 	bool metrics_set;	/* metrics-listen given (not none) */

@@ -262,6 +262,14 @@ static int lnfsd_key(struct conf_ctx *c, const char *key, const char *val)
 		cfg->max_record = v;
 		return 0;
 	}
+	if (!strcmp(key, "max-clients")) {
+		if (!cfg_parse_u32(val, 1, CFG_MAX_MAX_CLIENTS, &v))
+			return bad_value(c, key, val,
+					 "a number of client records "
+					 "(expected 1..1048576)");
+		cfg->max_clients = v;
+		return 0;
+	}
 	if (!strcmp(key, "state-dir")) {
 		char path[4096];
 

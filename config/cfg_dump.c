@@ -98,6 +98,7 @@ void cfg_dump_conf(const struct cfg *cfg, FILE *f)
 	fprintf(f, "lease-time = %u\n", cfg->lease_time);
 	fprintf(f, "grace-time = %u\n", cfg->grace_time);
 	fprintf(f, "max-record = %u\n", cfg->max_record);
+	fprintf(f, "max-clients = %u\n", cfg->max_clients);
 	fprintf(f, "state-dir = %s\n", cfg->state_dir);
 	fprintf(f, "control-socket = %s\n", cfg->control_socket ? cfg->control_socket : "none");
 	if (cfg->metrics_set) {

@@ -255,6 +255,9 @@ static int reload(struct sigctx *sc, char *msg, size_t len)
 		return -1;
 	}
 	state_set_lease_time(sc->srv->state, snap->cfg->lease_time);
+	/* lowering max-clients keeps the records over it until they go */
+	state_set_limits(sc->srv->state,
+			 &(struct state_limits){ .max_clients = snap->cfg->max_clients });
 	snprintf(msg, len, "configuration reloaded: %u exports, %u label domains",
 		 snap->cfg->nexports, snap->cfg->ndomains);
 	srv_snapshot_swap(sc->srv, snap);
@@ -438,6 +441,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lnfsd: out of memory\n");
 		return 1;
 	}
+	state_set_limits(srv.state, &(struct state_limits){ .max_clients = snap->cfg->max_clients });
 	/* client records and the grace period (RFC 8881 §8.4.2) */
 	r = state_recovery_init(srv.state, snap->cfg->state_dir, snap->cfg->grace_time);
 	if (r < 0)

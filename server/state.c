@@ -185,6 +185,7 @@ struct state_table {
 	uint32_t next_client;         /* table lock */
 	uint32_t next_session;
 	uint32_t nclients;
+	uint64_t full_logged;         /* when "max-clients reached" was logged */
 	struct client *by_id[HASH_SIZE];
 	struct client *by_name[HASH_SIZE];
 	struct session *sessions[HASH_SIZE];
@@ -1284,6 +1285,19 @@ nfsstat4 state_exchange_id(struct compound *c, const struct state_exchange_args 
 		old_unconf = unconf;
 	}
 	if (st->nclients >= st->lim.max_clients) {
+		/* RFC 8881 has no "too many clients" error; of those
+		 * §15.2 allows for EXCHANGE_ID, NFS4ERR_DELAY makes the
+		 * client retry, and records free up as leases expire.
+		 * Logged at most once a minute: any peer can trigger it. */
+		uint64_t now = state_now(st);
+
+		if (!st->full_logged || now - st->full_logged >= 60) {
+			st->full_logged = now;
+			log_warn("client limit reached (max-clients = %u): new clients get "
+				 "NFS4ERR_DELAY until leases of idle ones expire; raise "
+				 "max-clients in lnfsd.conf if this is expected",
+				 st->lim.max_clients);
+		}
 		status = NFS4ERR_DELAY;
 		goto out;
 	}
