@@ -256,6 +256,10 @@ void lfs_forget_end(struct lfs_fallback *fb, int fd, bool done);
  * reports stale (needs CAP_DAC_READ_SEARCH: -EPERM otherwise).  Only keys of
  * mount_fd's file system are looked at.  Returns the number removed.
  */
+/* Remove the temporary files (".tmp-*") a killed writer left in the store,
+ * and key directories left empty; only while nothing else writes to the
+ * store (lnfsd calls it at start).  The number removed, or -errno. */
+int lfs_fallback_sweep_tmp(struct lfs_fallback *fb);
 int lfs_fallback_reap(struct lfs_fallback *fb, int mount_fd);
 
 /* ---- the whole store: xattr first, then the fallback (fb may be NULL) */

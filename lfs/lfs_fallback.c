@@ -455,6 +455,42 @@ int lfs_fallback_reap(struct lfs_fallback *fb, int mount_fd)
 	return rc ? rc : removed;
 }
 
+int lfs_fallback_sweep_tmp(struct lfs_fallback *fb)
+{
+	struct dirent *de, *e;
+	DIR *dir, *kd;
+	int dfd, kfd, removed = 0;
+
+	dfd = openat(fb->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	dir = fdopendir(dfd);
+	if (!dir) {
+		close(dfd);
+		return -ENOMEM;
+	}
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] != 'h')
+			continue;
+		kfd = openat(fb->dirfd, de->d_name,
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (kfd < 0)
+			continue;
+		kd = fdopendir(kfd);
+		if (!kd) {
+			close(kfd);
+			continue;
+		}
+		while ((e = readdir(kd)))
+			if (!strncmp(e->d_name, ".tmp-", 5) && unlinkat(kfd, e->d_name, 0) == 0)
+				removed++;
+		closedir(kd);
+		fb_prune(fb, de->d_name);
+	}
+	closedir(dir);
+	return removed;
+}
+
 /* ---- xattr first, fallback second ---- */
 
 static bool is_special(int fd)

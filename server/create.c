@@ -18,8 +18,18 @@
 #include "server/hostctx.h"
 #include "server/label.h"
 #include "server/limits.h"
+#include "server/srv.h"
 
-static void stage_name(char *buf, size_t len)
+/* "<prefix><instance>-" for this server process: its start time and pid,
+ * so that staging entries a killed server left behind can be told from
+ * those of creations in progress (create_stage_reap()). */
+static int stage_instance(const struct srv *srv, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s%08x%x-", LNFS_STAGE_PREFIX, (unsigned)srv->boot_time,
+			(unsigned)getpid());
+}
+
+static void stage_name(const struct compound *c, char *buf, size_t len)
 {
 	uint8_t r[8];
 	size_t i;
@@ -27,9 +37,28 @@ static void stage_name(char *buf, size_t len)
 
 	if (getrandom(r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
 		memset(r, 0x5a, sizeof(r));
-	n = snprintf(buf, len, "%s", LNFS_STAGE_PREFIX);
-	for (i = 0; i < sizeof(r) && (size_t)n + 2 < len; i++)
+	n = stage_instance(c->srv, buf, len);
+	for (i = 0; i < sizeof(r) && n > 0 && (size_t)n + 2 < len; i++)
 		n += snprintf(buf + n, len - (size_t)n, "%02x", r[i]);
+}
+
+bool create_stage_reap(const struct compound *c, int dirfd, const char *name)
+{
+	char mine[64];
+	struct stat st;
+	bool done;
+	int n, fd;
+
+	n = stage_instance(c->srv, mine, sizeof(mine));
+	if (n <= 0 || !strncmp(name, mine, (size_t)n))
+		return false;	/* this process's: a creation in progress */
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return false;
+	/* with its fallback-store label, as a failed creation does */
+	fd = label_forget_begin(c, dirfd, name);
+	done = unlinkat(dirfd, name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) == 0;
+	label_forget_end(c, fd, done);
+	return done;
 }
 
 /* Owner, group, label and mode of a new, still invisible object. */
@@ -81,7 +110,7 @@ static nfsstat4 create_regular(const struct compound *c, struct export *x, int d
 	fd = openat(dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, mode);
 	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
 		/* no O_TMPFILE on this filesystem: a hidden staging name */
-		stage_name(stage, sizeof(stage));
+		stage_name(c, stage, sizeof(stage));
 		fd = openat(dirfd, stage, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, mode);
 		staged = fd >= 0;
 	}
@@ -151,7 +180,7 @@ nfsstat4 create_object(const struct compound *c, struct export *x, int dirfd, co
 	if (r->type == S_IFREG)
 		return create_regular(c, x, dirfd, name, r, mode, path_fd, io_fd, attrset);
 
-	stage_name(stage, sizeof(stage));
+	stage_name(c, stage, sizeof(stage));
 	st = hostctx_begin(c, x, &ctx);
 	if (st != NFS4_OK)
 		return st;

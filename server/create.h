@@ -12,6 +12,7 @@
 #ifndef LNFSD_CREATE_H
 #define LNFSD_CREATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -37,5 +38,14 @@ struct create_req {
 nfsstat4 create_object(const struct compound *c, struct export *x, int dirfd, const char *name,
 		       const struct create_req *r, int *path_fd, int *io_fd,
 		       uint32_t attrset[FATTR4_WORDS]);
+
+/*
+ * A hidden staging entry `name` of directory dirfd (a name for which
+ * obj_name_hidden() is true) that no creation of this server process can
+ * own (another instance's, i.e. left by a server that was killed) is
+ * removed, with its fallback-store label.  True if it was removed.
+ * Best effort, with the caller's filesystem identity; READDIR calls it.
+ */
+bool create_stage_reap(const struct compound *c, int dirfd, const char *name);
 
 #endif

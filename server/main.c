@@ -419,6 +419,9 @@ int main(int argc, char **argv)
 	if (r < 0)
 		log_warn("no fallback label store in %s (%s): symlinks and special files "
 			 "cannot be labelled in user.* domains", cfg->state_dir, strerror(-r));
+	else if ((r = lfs_fallback_sweep_tmp(srv.label_fb)) > 0)
+		log_info("fallback label store: removed %d temporary files left by an "
+			 "earlier run", r);
 	/* index handles (export.h) for exports open_by_handle_at() cannot serve */
 	srv.fh_index = fh_index_new(0);
 	if (!srv.fh_index) {

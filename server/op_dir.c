@@ -154,9 +154,14 @@ static nfsstat4 readdir_host(struct rd_state *s, uint64_t cookie, bool *eof)
 			bool ok;
 
 			off += d->d_reclen;
-			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, "..") ||
-			    obj_name_hidden(d->d_name))
+			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
 				continue;
+			if (obj_name_hidden(d->d_name)) {
+				/* left by a killed server: remove it (and
+				 * its label) now (tests/crash) */
+				create_stage_reap(s->c, o->fd, d->d_name);
+				continue;
+			}
 			/* the entry by name: one statx(), no descriptor of its
 			 * own unless an attribute needs one (attr.h) */
 			memset(&ao, 0, sizeof(ao));
