@@ -5,7 +5,7 @@
 #          libsepol, krb5 GSSAPI, cmocka)
 #   test:  build + what the test suite uses: tshark (wire check), attr,
 #          secilc (tiny SELinux policies for label checks), man-db (man page
-#          check), curl (metrics check), qemu/debootstrap for the
+#          check), curl (metrics check), valgrind (memcheck pass), qemu/debootstrap for the
 #          kernel-client guest, iproute2, krb5-kdc/krb5-admin-server (a
 #          throw-away realm for the RPCSEC_GSS test)
 set -euo pipefail
@@ -14,7 +14,7 @@ pkgs=(build-essential autoconf automake libtool pkg-config libtirpc-dev libnfsid
       libselinux1-dev libsepol-dev libkrb5-dev libcmocka-dev)
 if [ "$what" = test ]; then
     pkgs+=(tshark attr debootstrap qemu-system-x86 e2fsprogs iproute2 procps psmisc btrfs-progs
-           secilc man-db curl krb5-kdc krb5-admin-server)
+           secilc man-db curl krb5-kdc krb5-admin-server valgrind)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

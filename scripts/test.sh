@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # test.sh - install what is missing, build, and run the whole lnfsd test
 # suite: unit tests, integration tests against the real server (own client,
-# tshark wire check), the same under AddressSanitizer+UBSan, and the Linux
+# tshark wire check), the same under AddressSanitizer+UBSan, the integration
+# tests with lnfsd under valgrind memcheck, and the Linux
 # kernel client in a qemu guest (../shared/harness/vm).
 #
 # Usage: scripts/test.sh [--quick]   (as root)
-#   --quick   skip the sanitizer build and the kernel-client guest
+#   --quick   skip the sanitizer build, valgrind and the kernel-client guest
 # Env: LNFS_SHARED  the shared/ folder (default: ../shared next to the repo)
 # Ends with "summary: N passed, N failed, N skipped"; exit status 0 only if
 # nothing failed.
@@ -58,6 +59,24 @@ WERROR=--enable-werror
 run_check "unit+integration" "$ROOT/build" $WERROR
 if [ $QUICK = 0 ]; then
     run_check "asan+ubsan" "$ROOT/build-asan" $WERROR --enable-asan --enable-ubsan
+    step "valgrind memcheck: integration tests, lnfsd of the plain build"
+    # tests/integ/valgrind.sh: any memcheck report (errors, leaks) fails
+    # the test it came from; about a minute
+    (cd "$ROOT/build" && srcdir=$ROOT "$ROOT/tests/integ/valgrind.sh") |
+        tee /tmp/lnfs-valgrind.$$.log
+    rc=${PIPESTATUS[0]}
+    n=$(grep -c '^PASS: valgrind ' /tmp/lnfs-valgrind.$$.log); PASS=$((PASS + n))
+    n=$(grep -c '^SKIP: valgrind ' /tmp/lnfs-valgrind.$$.log); SKIP=$((SKIP + n))
+    n=$(grep -c '^FAIL: valgrind ' /tmp/lnfs-valgrind.$$.log); FAIL=$((FAIL + n))
+    for t in $(sed -n 's/^FAIL: valgrind \([a-z_0-9]*\).*/\1/p' /tmp/lnfs-valgrind.$$.log); do
+        FAILED+=("valgrind $t")
+    done
+    if [ "$rc" = 77 ]; then
+        SKIP=$((SKIP + 1))
+    elif [ "$rc" != 0 ] && [ "$n" = 0 ]; then
+        FAIL=$((FAIL + 1)); FAILED+=("valgrind (rc=$rc)")
+    fi
+    rm -f /tmp/lnfs-valgrind.$$.log
     step "Debian package: build, unpack, serve a file"
     PKG_OUT=$(mktemp -d /tmp/lnfs-pkg-out.XXXXXX)
     LNFS_PKG_OUT=$PKG_OUT "$ROOT/tests/pkg/build-and-install.sh" | tee /tmp/lnfs-pkg-test.$$.log

@@ -9,6 +9,11 @@
 #   port=$(free_port 127.0.0.1)
 #   start_lnfsd ADDR ARGS...  # lnfsd -f ARGS >> $W/log, waits for ADDR:$port
 #   ok/ko/expect ...; stop_lnfsd; finish NAME
+#
+# LNFS_WRAPPER, when set, is a command lnfsd runs under (word-split), e.g.
+# valgrind (tests/integ/valgrind.sh): the server then gets 60 s to start and
+# to stop, and a non-zero exit status of the server (the wrapper's report)
+# counts as a failure, whether the test stops it or the clean-up does.
 
 lib_init() {
 	B=$(pwd)
@@ -19,23 +24,41 @@ lib_init() {
 	SPID=
 	pass=0
 	fail=0
+	_patience=100
+	[ -n "${LNFS_WRAPPER:-}" ] && _patience=600
 	trap lib_cleanup EXIT
 	trap 'exit 130' INT TERM
 }
 
-# A server still running gets SIGTERM, then SIGKILL after 5 s; W goes.
+# A server still running gets SIGTERM, then SIGKILL after 5 s (60 s under
+# LNFS_WRAPPER); W goes.  Under LNFS_WRAPPER a failing server fails the test.
 lib_cleanup() {
+	_rc=$?
 	if [ -n "$SPID" ]; then
 		kill -TERM "$SPID" 2>/dev/null
 		_i=0
-		while kill -0 "$SPID" 2>/dev/null && [ $_i -lt 50 ]; do
+		while kill -0 "$SPID" 2>/dev/null && [ $_i -lt $((_patience / 2)) ]; do
 			sleep 0.1
 			_i=$((_i + 1))
 		done
 		kill -KILL "$SPID" 2>/dev/null
 		wait "$SPID" 2>/dev/null
+		_src=$?
+		SPID=
+		if [ -n "${LNFS_WRAPPER:-}" ] && [ $_src -ne 0 ]; then
+			wrapper_failed $_src
+			[ $_rc = 77 ] || _rc=1
+		fi
 	fi
 	rm -rf "$W"
+	exit $_rc
+}
+
+# wrapper_failed STATUS: lnfsd under LNFS_WRAPPER exited with STATUS.
+wrapper_failed() {
+	echo "FAIL: lnfsd under '$LNFS_WRAPPER' exited with status $1; its log:"
+	cat "$W/log"
+	fail=$((fail + 1))
 }
 
 ok() { echo "PASS: $1"; pass=$((pass + 1)); }
@@ -65,22 +88,25 @@ free_port() {
 start_lnfsd() {
 	_addr=$1
 	shift
-	"$LNFSD" -f "$@" >> "$W/log" 2>&1 &
+	# shellcheck disable=SC2086
+	${LNFS_WRAPPER:-} "$LNFSD" -f "$@" >> "$W/log" 2>&1 &
 	SPID=$!
 	_i=0
 	while ! "$CLI" -s "$_addr" -p "$port" null >/dev/null 2>&1; do
 		_i=$((_i + 1))
-		[ $_i -gt 100 ] && { ko "server did not start: $(tail -n 5 "$W/log")"; exit 1; }
+		[ $_i -gt $_patience ] && { ko "server did not start: $(tail -n 5 "$W/log")"; exit 1; }
 		sleep 0.1
 	done
 }
 
-# stop_lnfsd: SIGTERM by pid and wait; $? of the wait is the server's status.
+# stop_lnfsd: SIGTERM by pid and wait; $? of the wait is the server's status
+# (under LNFS_WRAPPER a non-zero one is also counted as a failure).
 stop_lnfsd() {
 	kill -TERM "$SPID"
 	wait "$SPID" 2>/dev/null
 	_rc=$?
 	SPID=
+	[ -n "${LNFS_WRAPPER:-}" ] && [ $_rc -ne 0 ] && wrapper_failed $_rc
 	return $_rc
 }
 

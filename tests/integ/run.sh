@@ -14,6 +14,11 @@
 # directory and exits with the test's status (77 = skipped).  Extra server
 # arguments may be given in $LNFSD_ARGS (e.g. "-c file -v").
 #
+# LNFS_WRAPPER, when set, is a command lnfsd runs under (word-split), e.g.
+# "valgrind --tool=memcheck --error-exitcode=97" (tests/integ/valgrind.sh):
+# then the server gets 60 s to start and to stop, is stopped at the end of
+# the test, and a non-zero exit status of the server fails the test.
+#
 # NFS4_TEST_SERVER=host:port (IPv6 as [addr]:port) skips starting lnfsd and
 # points the test at that server instead; NFS4_TEST_EXPORT is the export's
 # path in the server's namespace and NFS4_TEST_EXPORT_HOSTDIR the same
@@ -60,16 +65,23 @@ case " ${LNFSD_ARGS:-} " in
 	;;
 esac
 spid=
+# tenths of a second to wait for the server to listen, or to stop
+patience=100
+stop_patience=50
+if [ -n "${LNFS_WRAPPER:-}" ]; then
+	patience=600
+	stop_patience=600
+fi
 cleanup() {
 	if [ -n "$spid" ] && kill -0 "$spid" 2>/dev/null; then
 		kill -TERM "$spid" 2>/dev/null
 		i=0
-		while kill -0 "$spid" 2>/dev/null && [ $i -lt 50 ]; do
+		while kill -0 "$spid" 2>/dev/null && [ $i -lt $stop_patience ]; do
 			sleep 0.1
 			i=$((i + 1))
 		done
 		if kill -0 "$spid" 2>/dev/null; then
-			echo "run.sh: lnfsd ignored SIGTERM for 5 s, killing it" >&2
+			echo "run.sh: lnfsd ignored SIGTERM for $((stop_patience / 10)) s, killing it" >&2
 			kill -KILL "$spid" 2>/dev/null
 		fi
 		wait "$spid" 2>/dev/null
@@ -105,7 +117,7 @@ free_port() {
 
 port=$(free_port) || { echo "run.sh: no free port found" >&2; exit 99; }
 # shellcheck disable=SC2086
-"$lnfsd" -f -l "127.0.0.1:$port" -e "$work/export" $conf_arg ${LNFSD_ARGS:-} 2>"$work/lnfsd.log" &
+${LNFS_WRAPPER:-} "$lnfsd" -f -l "127.0.0.1:$port" -e "$work/export" $conf_arg ${LNFSD_ARGS:-} 2>"$work/lnfsd.log" &
 spid=$!
 
 i=0
@@ -116,8 +128,8 @@ until listening "$port"; do
 		spid=
 		exit 99
 	fi
-	if [ $i -ge 100 ]; then
-		echo "run.sh: lnfsd not listening on 127.0.0.1:$port after 10 s; its log:" >&2
+	if [ $i -ge $patience ]; then
+		echo "run.sh: lnfsd not listening on 127.0.0.1:$port after $((patience / 10)) s; its log:" >&2
 		cat "$work/lnfsd.log" >&2
 		exit 99
 	fi
@@ -135,5 +147,23 @@ if ! kill -0 "$spid" 2>/dev/null; then
 	echo "run.sh: lnfsd died during the test; log:" >&2
 	tail -n 50 "$work/lnfsd.log" >&2
 	[ $rc -eq 0 ] && rc=1
+	spid=
+elif [ -n "${LNFS_WRAPPER:-}" ]; then
+	# stop it now: what the wrapper reports at exit decides too
+	kill -TERM "$spid"
+	i=0
+	while kill -0 "$spid" 2>/dev/null && [ $i -lt $stop_patience ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -KILL "$spid" 2>/dev/null
+	wait "$spid"
+	src=$?
+	spid=
+	if [ $src -ne 0 ]; then
+		echo "run.sh: lnfsd under '$LNFS_WRAPPER' exited with status $src; its log:" >&2
+		cat "$work/lnfsd.log" >&2
+		[ $rc -eq 0 ] || [ $rc -eq 77 ] && rc=1
+	fi
 fi
 exit $rc

@@ -79,13 +79,13 @@ for _ in range(50):
 ') || exit 99
 [ -n "$port" ] || { echo "no free port"; exit 99; }
 
-"$LNFSD" -f -v -c "$W/lnfsd.conf" -l "127.0.0.1:$port" -l "127.0.0.2:$port" \
+${LNFS_WRAPPER:-} "$LNFSD" -f -v -c "$W/lnfsd.conf" -l "127.0.0.1:$port" -l "127.0.0.2:$port" \
 	-l "127.0.0.3:$port" >> "$W/log" 2>&1 &
 SPID=$!
 i=0
 while ! "$CLI" -s 127.0.0.3 -p "$port" null >/dev/null 2>&1; do
 	i=$((i + 1))
-	if [ $i -gt 100 ] || ! kill -0 "$SPID" 2>/dev/null; then
+	if [ $i -gt $_patience ] || ! kill -0 "$SPID" 2>/dev/null; then
 		echo "server did not start: $(tail -n 5 "$W/log")"
 		exit 99
 	fi

@@ -23,14 +23,14 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 printf '[lnfsd]\nstate-dir = %s\ncontrol-socket = %s\nexports = %s\n' \
 	"$W/state" "$W/ctl.sock" "$W/exports" > "$W/conf"
 printf '%s 127.0.0.1(rw,no_root_squash)\n' "$W/exp" > "$W/exports"
-"$LNFSD" -f -c "$W/conf" -l "127.0.0.1:$port" > "$W/log" 2>&1 &
+${LNFS_WRAPPER:-} "$LNFSD" -f -c "$W/conf" -l "127.0.0.1:$port" > "$W/log" 2>&1 &
 SPID=$!
 c() { "$CLI" -s 127.0.0.1 -p "$port" "$@"; }
 fh_of() { c stat "$1" | sed -n 's/^fh: //p'; }
 i=0
 while ! c null >/dev/null 2>&1; do
 	i=$((i + 1))
-	[ $i -gt 100 ] && { echo "FAIL: server did not start: $(tail -n 5 "$W/log")"; exit 1; }
+	[ $i -gt $_patience ] && { echo "FAIL: server did not start: $(tail -n 5 "$W/log")"; exit 1; }
 	sleep 0.1
 done
 
