@@ -30,7 +30,8 @@ GCLI=$B/tests/lib/nfs4cli-gss
 krb_have || { echo "SKIP: MIT KDC not installed (krb5-kdc, krb5-admin-server)"; exit 77; }
 command -v getfattr >/dev/null 2>&1 || { echo "SKIP: getfattr (attr) not installed"; exit 77; }
 KPID=
-trap 'lib_cleanup; [ -n "$KPID" ] && kill -TERM "$KPID" 2>/dev/null && wait "$KPID" 2>/dev/null' EXIT
+# the KDC first (lib_cleanup exits), keeping the exit status for it
+trap '_k=$?; [ -n "$KPID" ] && kill -TERM "$KPID" 2>/dev/null && wait "$KPID" 2>/dev/null; (exit $_k); lib_cleanup' EXIT
 chmod 0755 "$W"
 
 R=LNFS.TEST
