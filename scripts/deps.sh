@@ -2,7 +2,8 @@
 # deps.sh - install the Debian packages lnfsd needs, only those missing.
 # Usage: scripts/deps.sh [build|test]   (default build)
 #   build: compiler, autotools, libraries (libtirpc, libnfsidmap, libselinux,
-#          libsepol, krb5 GSSAPI, cmocka)
+#          libsepol, krb5 GSSAPI, cmocka), selinux-policy-dev (the SELinux
+#          policy module selinux/lnfsd.pp, shipped in the Debian package)
 #   test:  build + what the test suite uses: tshark (wire check), attr,
 #          secilc (tiny SELinux policies for label checks), man-db (man page
 #          check), curl (metrics check), valgrind (memcheck pass), qemu/debootstrap for the
@@ -11,7 +12,7 @@
 set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential autoconf automake libtool pkg-config libtirpc-dev libnfsidmap-dev
-      libselinux1-dev libsepol-dev libkrb5-dev libcmocka-dev)
+      libselinux1-dev libsepol-dev libkrb5-dev libcmocka-dev selinux-policy-dev)
 if [ "$what" = test ]; then
     pkgs+=(tshark attr debootstrap qemu-system-x86 e2fsprogs iproute2 procps psmisc btrfs-progs
            secilc man-db curl krb5-kdc krb5-admin-server valgrind)

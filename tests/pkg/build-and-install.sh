@@ -95,10 +95,10 @@ for f in ./usr/sbin/lnfsd ./usr/sbin/lnfsctl ./usr/sbin/lnfs-label \
 	./usr/share/man/man8/lnfs-label.8.gz ./usr/lib/systemd/system/lnfsd.service \
 	./etc/lnfsd/lnfsd.conf ./etc/lnfsd/exports \
 	./usr/share/doc/lnfsd/examples/lnfsd.conf.example \
-	./usr/share/doc/lnfsd/operations.md.gz; do
+	./usr/share/doc/lnfsd/operations.md.gz ./usr/share/selinux/packages/lnfsd.pp; do
 	echo "$list" | awk '{ print $6 }' | grep -qx -- "$f" || missing="$missing $f"
 done
-[ -z "$missing" ] && ok "the package holds the programs, man pages, unit, configuration, docs" ||
+[ -z "$missing" ] && ok "the package holds the programs, man pages, unit, configuration, docs, SELinux module" ||
 	ko "missing from the package:$missing"
 conff=$(dpkg-deb -f "$deb" Conffiles 2>/dev/null; dpkg-deb -I "$deb" conffiles 2>/dev/null)
 echo "$conff" | grep -q /etc/lnfsd/exports && echo "$conff" | grep -q /etc/lnfsd/lnfsd.conf &&
