@@ -40,8 +40,13 @@ static void run(const char *conf, size_t clen, const char *exp, size_t elen)
 			cfg_dump(cfg, f);
 			fclose(f);
 		}
-		if (cfg->nexports)
+		if (cfg->nexports) {
+			struct cfg_caller who = { NULL, "h.example", "alice@EXAMPLE.ORG" };
+
 			cfg_match_client(&cfg->exports[0], NULL, "h.example");
+			cfg_match_caller(&cfg->exports[0], &who);
+			cfg_match_principal(cfg, "nfs/h.example@EXAMPLE.ORG");
+		}
 	}
 	cfg_put(cfg);
 }
