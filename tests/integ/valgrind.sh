@@ -36,7 +36,7 @@ if ldd "$B/server/lnfsd" | grep -q 'libasan\|libubsan'; then
 	exit 77
 fi
 tests=${*:-t_basic t_badinput t_lock t_rw t_v42 t_xattr t_label_run t_ctl t_creds t_handles \
-t_isolation t_escape t_domains t_integrity t_limits t_gss}
+t_isolation t_escape t_domains t_integrity t_limits t_gss t_gss_domains t_hostrules}
 out=$(mktemp -d "${TMPDIR:-/tmp}/lnfs-valgrind.XXXXXX") || exit 99
 LNFS_WRAPPER="valgrind --tool=memcheck --leak-check=full --error-exitcode=97 \
 --errors-for-leak-kinds=definite,indirect,possible --num-callers=30 \
