@@ -279,15 +279,15 @@ static nfsstat4 encode(const struct compound *c, struct attr_obj *o, const uint3
 			err = obj_fd(o);
 			if (err < 0)
 				return nfs4_errno(-err);
-			fsuid = cred_raise();
-			s = label_get(c, o->exp, o->fd, &lbl);
+			fsuid = cred_raise_st(&c->cred);
+			s = label_get(c, o->exp, o->fd, st->stx_mode, &lbl);
 			cred_lower(fsuid);
 
 			if (s != NFS4_OK)
 				return s;
 		} else {
 			/* the pseudo-fs: the default label of the caller's domain */
-			nfsstat4 s = label_get(c, NULL, -1, &lbl);
+			nfsstat4 s = label_get(c, NULL, -1, 0, &lbl);
 
 			if (s != NFS4_OK)
 				return s;

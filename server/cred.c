@@ -203,6 +203,14 @@ uint32_t cred_raise(void)
 	return prev;
 }
 
+uint32_t cred_raise_st(const struct cred_state *st)
+{
+	pthread_once(&srv_once, srv_ids_init);
+	if (!st->switched && srv_euid == 0)
+		return 0;
+	return cred_raise();
+}
+
 void cred_lower(uint32_t fsuid)
 {
 	if (fsuid != 0)

@@ -60,6 +60,10 @@ uint32_t cred_fsuid(void);
  * so the store is used with filesystem uid 0 for the duration.  Returns the
  * uid to give back to cred_lower(). */
 uint32_t cred_raise(void);
+/* The same for a thread whose identity st describes, without the system
+ * call that reads the fsuid back when st has not switched and the server
+ * runs as root (the fsuid is 0 already; cred_lower() then does nothing). */
+uint32_t cred_raise_st(const struct cred_state *st);
 void cred_lower(uint32_t fsuid);
 
 #endif

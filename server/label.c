@@ -115,7 +115,7 @@ static void to_lfs(const struct nfs_label *l, struct lfs_label *o)
 }
 
 nfsstat4 label_get(const struct compound *c, const struct export *x, int fd,
-		   struct nfs_label *out)
+		   unsigned int mode, struct nfs_label *out)
 {
 	const struct cfg_domain *d = srv_domain_for_call(c->srv, c);
 	struct lfs_origin origin;
@@ -127,7 +127,8 @@ nfsstat4 label_get(const struct compound *c, const struct export *x, int fd,
 	} else {
 		/* own label, else translated (cfg.h "Translation"), else the
 		 * default; never written back */
-		r = lfs_get_translated(label_fb(c), d, fd, &l, &origin);
+		r = lfs_get_translated(S_ISREG(mode) || S_ISDIR(mode) ? NULL : label_fb(c), d,
+				       fd, &l, &origin);
 		if (r == -EKEYREJECTED) {
 			/* integrity: l is the stored label; apply the action */
 			label_tampered(c, d, fd);

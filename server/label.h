@@ -30,9 +30,12 @@ struct nfs_label {
 bool label_enabled(const struct compound *c, const struct export *x);
 
 /* The caller's domain's label of the object open as fd (O_PATH), or the
- * domain's default when none is stored. */
+ * domain's default when none is stored.  mode: the object's st_mode if the
+ * caller has it, else 0; a regular file or directory is never looked up
+ * in the fallback store (which holds labels of special files only), which
+ * saves an fstat() per unlabelled object. */
 nfsstat4 label_get(const struct compound *c, const struct export *x, int fd,
-		   struct nfs_label *out);
+		   unsigned int mode, struct nfs_label *out);
 /* Check a label the client sent without storing it: NFS4ERR_BADLABEL if the
  * domain does not accept its LFS/PI, length or format, NFS4ERR_ACCESS if the
  * domain's labels are read-only. */
