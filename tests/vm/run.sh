@@ -11,6 +11,9 @@
 #   3-9. workload, locks, crash, object types, two domains, virtiofs, the
 #      Debian package (see each phase below and phases-labels.sh, phase-pkg.sh);
 #  10. sec=krb5p through rpc.gssd with a throw-away KDC (phase-krb5.sh).
+#  11. the SELinux-enforcing guest as the host: lnfsd confined by its policy
+#      module as lnfsd_t, host_context=, confined domains kept off exported
+#      files (phase-hostpol.sh).
 # Usage: sudo tests/vm/run.sh /path/to/lnfsd
 # Exit: 0 all passed, 1 a check failed, 77 the guest cannot be built here
 # (the reason is printed).
@@ -331,6 +334,9 @@ fi
 . "$HERE/phase-pkg.sh"
 # 10. the kernel client with sec=krb5p through rpc.gssd, a throw-away KDC
 . "$HERE/phase-krb5.sh"
+# 11. the SELinux-enforcing guest as the host: lnfsd confined by its policy
+# module, host_context=, confined domains kept off exported files
+. "$HERE/phase-hostpol.sh"
 
 echo "kernel client: $fails failed checks"
 [ $fails = 0 ]
