@@ -52,7 +52,10 @@ bool create_stage_reap(const struct compound *c, int dirfd, const char *name)
 	n = stage_instance(c->srv, mine, sizeof(mine));
 	if (n <= 0 || !strncmp(name, mine, (size_t)n))
 		return false;	/* this process's: a creation in progress */
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	/* Made after this server started: another lnfsd serving the same
+	 * directory may be creating it right now. */
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    (uint64_t)st.st_ctim.tv_sec > c->srv->boot_time)
 		return false;
 	/* with its fallback-store label, as a failed creation does */
 	fd = label_forget_begin(c, dirfd, name);

@@ -42,9 +42,10 @@ nfsstat4 create_object(const struct compound *c, struct export *x, int dirfd, co
 /*
  * A hidden staging entry `name` of directory dirfd (a name for which
  * obj_name_hidden() is true) that no creation of this server process can
- * own (another instance's, i.e. left by a server that was killed) is
- * removed, with its fallback-store label.  True if it was removed.
- * Best effort, with the caller's filesystem identity; READDIR calls it.
+ * own (another instance's name, and a ctime no later than the second this
+ * process started: left by a server that was killed) is removed, with its
+ * fallback-store label.  True if it was removed.  Best effort, with the
+ * caller's filesystem identity; READDIR calls it.
  */
 bool create_stage_reap(const struct compound *c, int dirfd, const char *name);
 
