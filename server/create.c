@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "lfs/procfd.h"
 #include "server/compound.h"
 #include "server/create.h"
 #include "server/hostctx.h"
@@ -102,7 +103,7 @@ static nfsstat4 create_regular(const struct compound *c, struct export *x, int d
 			       const char *name, const struct create_req *r, mode_t mode,
 			       int *path_fd, int *io_fd, uint32_t attrset[FATTR4_WORDS])
 {
-	char proc[64], stage[64];
+	char stage[64];
 	nfsstat4 st;
 	int fd, pfd;
 	bool staged = false, ctx;
@@ -120,8 +121,7 @@ static nfsstat4 create_regular(const struct compound *c, struct export *x, int d
 	hostctx_end(c, ctx);
 	if (fd < 0)
 		return nfs4_errno(errno);
-	snprintf(proc, sizeof(proc), "/proc/thread-self/fd/%d", fd);
-	pfd = open(proc, O_PATH | O_CLOEXEC);
+	pfd = procfd_open(fd, O_PATH);
 	if (pfd < 0) {
 		st = nfs4_errno(errno);
 		goto fail;
@@ -142,7 +142,7 @@ static nfsstat4 create_regular(const struct compound *c, struct export *x, int d
 			st = nfs4_errno(errno);
 			goto fail;
 		}
-	} else if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) < 0) {
+	} else if (procfd_linkat(fd, dirfd, name) < 0) {
 		st = nfs4_errno(errno);
 		goto fail;
 	}

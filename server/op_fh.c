@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config/cfg.h"
+#include "lfs/procfd.h"
 #include "rpc/rpc.h"
 #include "server/attr.h"
 #include "server/export.h"
@@ -111,13 +112,11 @@ nfsstat4 obj_want_dir(const struct compound *c, const struct cur_obj *o)
 
 int obj_reopen(const struct cur_obj *o, int flags)
 {
-	char path[64];
 	int fd;
 
 	if (!o->exp)
 		return -EINVAL;
-	snprintf(path, sizeof(path), "/proc/thread-self/fd/%d", o->fd);
-	fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
+	fd = procfd_open(o->fd, flags | O_NOCTTY);
 	return fd < 0 ? -errno : fd;
 }
 

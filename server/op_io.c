@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lfs/procfd.h"
 #include "server/attr.h"
 #include "server/create.h"
 #include "server/export.h"
@@ -167,13 +168,11 @@ static nfsstat4 want_regular(int fd)
 /* A descriptor for I/O on the object open as pfd (O_PATH). */
 static int io_open(int pfd, bool ro_ok)
 {
-	char path[64];
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/thread-self/fd/%d", pfd);
-	fd = open(path, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	fd = procfd_open(pfd, O_RDWR | O_NOCTTY);
 	if (fd < 0 && ro_ok && (errno == EROFS || errno == EACCES || errno == ETXTBSY))
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		fd = procfd_open(pfd, O_RDONLY | O_NOCTTY);
 	return fd < 0 ? -errno : fd;
 }
 

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * procfd.c - the object behind a descriptor, through "/proc/self/fd/N"
+ * resolved relative to a kept descriptor of "/proc/self/fd": see procfd.h.
+ */
+#include "config.h"
+
+#include "lfs/procfd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+/* The *xattrat() calls: one number on every architecture but alpha. */
+#if !defined(__alpha__)
+#ifndef __NR_setxattrat
+#define __NR_setxattrat 463
+#endif
+#ifndef __NR_getxattrat
+#define __NR_getxattrat 464
+#endif
+#ifndef __NR_removexattrat
+#define __NR_removexattrat 466
+#endif
+#endif
+
+/* struct xattr_args of <linux/xattr.h> (not in older kernel headers) */
+struct procfd_xattr_args {
+	uint64_t value;
+	uint32_t size;
+	uint32_t flags;
+};
+
+enum { PROCDIR_UNSET = -2, PROCDIR_NONE = -1 };
+
+/* The kept descriptor of "/proc/self/fd", PROCDIR_UNSET until first use,
+ * PROCDIR_NONE when it cannot be opened (see procfd.h). */
+static atomic_int procdir = PROCDIR_UNSET;
+/* The *xattrat() calls answered ENOSYS once. */
+static atomic_bool no_xattrat;
+static pthread_once_t procdir_once = PTHREAD_ONCE_INIT;
+
+static void procdir_child(void)
+{
+	int fd = atomic_exchange(&procdir, PROCDIR_UNSET);
+
+	if (fd >= 0)
+		close(fd);
+}
+
+static void procdir_register(void)
+{
+	pthread_atfork(NULL, NULL, procdir_child);
+}
+
+static int procdir_get(void)
+{
+	int fd = atomic_load_explicit(&procdir, memory_order_acquire);
+	int want = PROCDIR_UNSET, f;
+
+	if (fd != PROCDIR_UNSET)
+		return fd;
+	pthread_once(&procdir_once, procdir_register);
+	f = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (f >= 0 && f <= 2) {
+		/* never 0-2: daemon() and friends redirect those */
+		int g = fcntl(f, F_DUPFD_CLOEXEC, 3);
+
+		close(f);
+		f = g;
+	}
+	if (f < 0)
+		return PROCDIR_NONE; /* try again next time; the path works */
+	if (!atomic_compare_exchange_strong(&procdir, &want, f)) {
+		close(f); /* another thread was first */
+		return want;
+	}
+	return f;
+}
+
+void procfd_path(int fd, char buf[static PROCFD_PATH_MAX])
+{
+	snprintf(buf, PROCFD_PATH_MAX, "/proc/thread-self/fd/%d", fd);
+}
+
+/* fd's name in the kept directory, or -1 to use the full path in buf */
+static int at(int fd, char buf[static PROCFD_PATH_MAX])
+{
+	int dir = procdir_get();
+
+	if (dir >= 0)
+		snprintf(buf, PROCFD_PATH_MAX, "%d", fd);
+	else
+		procfd_path(fd, buf);
+	return dir >= 0 ? dir : AT_FDCWD;
+}
+
+int procfd_open(int fd, int flags)
+{
+	char n[PROCFD_PATH_MAX];
+
+	if (fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	return openat(at(fd, n), n, flags | O_CLOEXEC);
+}
+
+int procfd_linkat(int fd, int dirfd, const char *name)
+{
+	char n[PROCFD_PATH_MAX];
+
+	if (fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	return linkat(at(fd, n), n, dirfd, name, AT_SYMLINK_FOLLOW);
+}
+
+/* The kept directory for the *xattrat() calls, or -1 */
+static int xattrat_dir(void)
+{
+#if defined(__NR_getxattrat)
+	if (!atomic_load_explicit(&no_xattrat, memory_order_relaxed))
+		return procdir_get();
+#endif
+	return -1;
+}
+
+ssize_t procfd_getxattr(int fd, const char *name, void *val, size_t size)
+{
+	char path[PROCFD_PATH_MAX];
+	int dir = xattrat_dir();
+
+	if (fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+#if defined(__NR_getxattrat)
+	if (dir >= 0) {
+		struct procfd_xattr_args a = { .value = (uintptr_t)val, .size = (uint32_t)size };
+		long r;
+
+		snprintf(path, sizeof(path), "%d", fd);
+		r = syscall(__NR_getxattrat, dir, path, 0, name, &a, sizeof(a));
+		if (r >= 0 || errno != ENOSYS)
+			return (ssize_t)r;
+		atomic_store(&no_xattrat, true);
+	}
+#endif
+	(void)dir;
+	procfd_path(fd, path);
+	return getxattr(path, name, val, size);
+}
+
+int procfd_setxattr(int fd, const char *name, const void *val, size_t size)
+{
+	char path[PROCFD_PATH_MAX];
+	int dir = xattrat_dir();
+
+	if (fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+#if defined(__NR_setxattrat)
+	if (dir >= 0) {
+		struct procfd_xattr_args a = { .value = (uintptr_t)val, .size = (uint32_t)size };
+		long r;
+
+		snprintf(path, sizeof(path), "%d", fd);
+		r = syscall(__NR_setxattrat, dir, path, 0, name, &a, sizeof(a));
+		if (r >= 0 || errno != ENOSYS)
+			return (int)r;
+		atomic_store(&no_xattrat, true);
+	}
+#endif
+	(void)dir;
+	procfd_path(fd, path);
+	return setxattr(path, name, val, size, 0);
+}
+
+int procfd_removexattr(int fd, const char *name)
+{
+	char path[PROCFD_PATH_MAX];
+	int dir = xattrat_dir();
+
+	if (fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+#if defined(__NR_removexattrat)
+	if (dir >= 0) {
+		long r;
+
+		snprintf(path, sizeof(path), "%d", fd);
+		r = syscall(__NR_removexattrat, dir, path, 0, name);
+		if (r >= 0 || errno != ENOSYS)
+			return (int)r;
+		atomic_store(&no_xattrat, true);
+	}
+#endif
+	(void)dir;
+	procfd_path(fd, path);
+	return removexattr(path, name);
+}
