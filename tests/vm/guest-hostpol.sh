@@ -193,6 +193,16 @@ SH
             ko "no AVC denial of $d on lnfsd_export_t in the kernel log"
     done
 
+    # -------------------------------------------------------- reload as lnfsd_t
+    # SIGHUP re-reads the configuration inside lnfsd_t, host_context check
+    # (security_check_context) included
+    run timeout 60 systemctl reload lnfsd || ko "systemctl reload lnfsd"
+    sleep 1
+    journalctl -u lnfsd --no-pager | grep -q 'configuration reloaded' &&
+        [ "$(systemctl show -p MainPID --value lnfsd)" = "$pid" ] &&
+        ok "systemctl reload: lnfsd re-read the configuration as lnfsd_t (same pid)" ||
+        ko "reload: $(journalctl -u lnfsd --no-pager | tail -n 3 | tr '\n' ' ')"
+
     # -------------------------------------------------------- lnfsd keeps serving
     echo "after the confined domain" > /mnt/h/after 2>/dev/null && sync &&
         [ "$(cat $EXP/after 2>/dev/null)" = "after the confined domain" ] &&
