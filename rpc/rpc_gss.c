@@ -91,9 +91,7 @@ struct rpc_gss_ctx {
 	gss_ctx_id_t gctx;
 	bool complete;
 	time_t expiry;                  /* monotonic seconds */
-	bool seen_any;
-	uint32_t seq_max;               /* highest seq_num accepted */
-	uint8_t seen[RPC_GSS_SEQ_WINDOW]; /* seen[s % W] for s in the window */
+	struct rpc_gss_window win;      /* sequence numbers seen */
 	struct rpc_cred cred;           /* principal and mapped ids */
 };
 
@@ -124,11 +122,6 @@ static void put_be32(uint8_t *p, uint32_t v)
 	p[1] = (uint8_t)(v >> 16);
 	p[2] = (uint8_t)(v >> 8);
 	p[3] = (uint8_t)v;
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
 
 /* ---- acceptor credential ---- */
@@ -349,39 +342,6 @@ void rpc_gss_free(struct rpc_gss *g)
 	pthread_mutex_destroy(&g->lock);
 	free(g->keytab);
 	free(g);
-}
-
-/* ---- the sequence window (RFC 2203 §5.3.3.1) ---- */
-
-/* true if seq is new; records it.  Caller holds c->lock. */
-static bool window_accept(struct rpc_gss_ctx *c, uint32_t seq)
-{
-	uint32_t s;
-
-	if (!c->seen_any) {
-		c->seen_any = true;
-		c->seq_max = seq;
-		memset(c->seen, 0, sizeof(c->seen));
-		c->seen[seq % RPC_GSS_SEQ_WINDOW] = 1;
-		return true;
-	}
-	if (seq > c->seq_max) {
-		/* slide: forget the slots the window moves over */
-		if (seq - c->seq_max >= RPC_GSS_SEQ_WINDOW)
-			memset(c->seen, 0, sizeof(c->seen));
-		else
-			for (s = c->seq_max + 1; s != seq; s++)
-				c->seen[s % RPC_GSS_SEQ_WINDOW] = 0;
-		c->seq_max = seq;
-		c->seen[seq % RPC_GSS_SEQ_WINDOW] = 1;
-		return true;
-	}
-	if (c->seq_max - seq >= RPC_GSS_SEQ_WINDOW)
-		return false; /* below the window */
-	if (c->seen[seq % RPC_GSS_SEQ_WINDOW])
-		return false; /* a replay */
-	c->seen[seq % RPC_GSS_SEQ_WINDOW] = 1;
-	return true;
 }
 
 /* ---- context creation (RFC 2203 §5.2) ---- */
@@ -617,7 +577,7 @@ static enum rpc_gss_verdict check_call(struct rpc_gss *g, const struct rpc_msg_c
 		*auth_stat = RPC_AUTHSTAT_GSS_CTXPROBLEM;
 		return RPC_GSS_AUTH_ERROR;
 	}
-	fresh = window_accept(c, m->gss.seq_num);
+	fresh = rpc_gss_window_accept(&c->win, m->gss.seq_num);
 	if (fresh) {
 		*cred = c->cred;
 		cred->gss_service = m->gss.service;
@@ -639,8 +599,7 @@ static enum rpc_gss_verdict unwrap_args(struct rpc_gss_req *req, struct xdr_in *
 	if (req->service == RPC_GSS_SVC_NONE)
 		return RPC_GSS_RUN;
 	if (req->service == RPC_GSS_SVC_INTEGRITY) {
-		if (!xdr_get_opaque(args, UINT32_MAX, &body) ||
-		    !xdr_get_opaque(args, RPC_AUTH_BODY_MAX, &sum) || body.len < 4)
+		if (!rpc_gss_get_integ(args, &body, &sum))
 			return RPC_GSS_GARBAGE;
 		in.value = (void *)body.data;
 		in.length = body.len;
@@ -651,26 +610,24 @@ static enum rpc_gss_verdict unwrap_args(struct rpc_gss_req *req, struct xdr_in *
 		pthread_mutex_unlock(&c->lock);
 		/* §5.3.3.4.2: a bad checksum is GARBAGE_ARGS, as is a body
 		 * whose sequence number is not the credential's */
-		if (GSS_ERROR(major) || get_be32(body.data) != req->seq_num)
+		if (GSS_ERROR(major) || !rpc_gss_body_seq(body.data, body.len, req->seq_num, args))
 			return RPC_GSS_GARBAGE;
-		xdr_in_init(args, body.data + 4, body.len - 4);
 		return RPC_GSS_RUN;
 	}
-	if (!xdr_get_opaque(args, UINT32_MAX, &body))
+	if (!rpc_gss_get_priv(args, &body))
 		return RPC_GSS_GARBAGE;
 	in.value = (void *)body.data;
 	in.length = body.len;
 	pthread_mutex_lock(&c->lock);
 	major = gss_unwrap(&minor, c->gctx, &in, &out, &conf, NULL);
 	pthread_mutex_unlock(&c->lock);
-	if (GSS_ERROR(major) || !conf || out.length < 4 ||
-	    get_be32(out.value) != req->seq_num) {
+	if (GSS_ERROR(major) || !conf ||
+	    !rpc_gss_body_seq(out.value, out.length, req->seq_num, args)) {
 		gss_release_buffer(&minor, &out);
 		return RPC_GSS_GARBAGE; /* §5.3.3.4.3 */
 	}
 	req->plain = out.value;
 	req->plain_len = out.length;
-	xdr_in_init(args, (const uint8_t *)out.value + 4, out.length - 4);
 	return RPC_GSS_RUN;
 }
 

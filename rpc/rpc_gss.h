@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "rpc/rpc.h"
+#include "rpc/rpc_gss_wire.h"
 #include "rpc/rpc_msg.h"
 #include "xdr/xdr.h"
 
@@ -31,10 +32,6 @@
 #define RPC_AUTHSTAT_GSS_CREDPROBLEM 13u
 #define RPC_AUTHSTAT_GSS_CTXPROBLEM 14u
 
-/* RFC 2203 §5.3.3.1: sequence numbers stop at MAXSEQ */
-#define RPC_GSS_MAXSEQ 0x80000000u
-/* The sequence window we announce (as the Linux server does). */
-#define RPC_GSS_SEQ_WINDOW 128u
 /* Reply bytes kept free for the verifier and the wrapping of results. */
 #define RPC_GSS_REPLY_SLACK 512u
 

@@ -7,7 +7,7 @@
 # usage: run_fuzzers.sh BUILD_DIR OUT_DIR [TARGET...]
 #   BUILD_DIR  a build configured with CC=clang --enable-fuzzing
 #   OUT_DIR    work corpora (OUT_DIR/NAME/corpus), logs, crash artifacts
-#   TARGET     rpc_rec rpc_msg authsys cfg translate fattr4 compound (default all
+#   TARGET     rpc_rec rpc_msg authsys gss cfg translate fattr4 compound (default all
 #              that are built)
 # Env: RUNS (10000000), SECONDS_PER_TARGET (900), NICE (15).
 # The seed corpus tests/fuzz/corpus/NAME is read, never written: copy a
@@ -21,7 +21,7 @@ shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 runs=${RUNS:-10000000}
 secs=${SECONDS_PER_TARGET:-900}
-targets=${*:-rpc_rec rpc_msg authsys cfg translate fattr4 compound}
+targets=${*:-rpc_rec rpc_msg authsys gss cfg translate fattr4 compound}
 mkdir -p "$out" || exit 1
 for t in $targets; do
 	bin=$b/tests/fuzz/fuzz_$t
