@@ -8,7 +8,7 @@
 # domain's value is then copied on the host to g (setfattr), and GETATTR of
 # g gives: lg the copied label, df its default label, dn NFS4ERR_ACCESS;
 # the log says so.  lnfs-label set on g writes a value that verifies, and a
-# byte edited on the host is caught.  The server listens on those three
+# byte edited on the host and a tag stripped on the host are caught.  The server listens on those three
 # loopback addresses only and is stopped by pid.  Needs root, else skips.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -150,6 +150,25 @@ case $out in
 *integrity*) ok "lnfs-label get reports the bad tag" ;;
 *) ko "lnfs-label get: [$out]" ;;
 esac
+
+# the tag stripped on the host: flag byte cleared and the 8-byte tag cut
+# off, leaving a well-formed untagged value of the same label
+"$LABEL" -c "$W/lnfsd.conf" set -d dn "stripped" "$G" || ko "lnfs-label set before strip"
+v=$(hx user.lnfs.dn "$G")
+e=$(echo "$v" | sed 's/^0x4c4e0101/0x4c4e0100/; s/.\{16\}$//')
+case $e in
+0x4c4e0100*) setfattr -n user.lnfs.dn -v "$e" "$G" ;;
+*) ko "the strip did not apply: [$v]" ;;
+esac
+out=$(c 127.0.0.3 getlabel "$G" 2>&1)
+case $out in
+*NFS4ERR_ACCESS*) ok "deny: a stripped tag is NFS4ERR_ACCESS" ;;
+*) ko "dn stripped: [$out]" ;;
+esac
+setfattr -n user.lnfs.df -v "$e" "$G"
+out=$(c 127.0.0.2 getlabel "$G" 2>&1)
+[ "$out" = "0 0 df_default" ] && ok "default: a stripped tag serves the default label" ||
+	ko "df stripped: [$out]"
 
 kill -0 "$SPID" 2>/dev/null || ko "lnfsd died: $(tail -n 5 "$W/log")"
 echo "t_integrity: $pass passed, $fail failed"
