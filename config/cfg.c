@@ -299,6 +299,10 @@ static int domain_xattr(struct cfg_domain *d, char *err, size_t errlen)
 				  "a raw-format xattr (%s) cannot carry an "
 				  "integrity tag: use xattr-format = framed "
 				  "or integrity = off", d->xattr);
+	if (d->label_required && d->integrity == CFG_INTEGRITY_OFF)
+		return domain_err(d, err, errlen, CFG_DK_LABEL_REQUIRED, "label-required",
+				  "needs integrity = log, default or deny in the same "
+				  "domain (a missing label is reported as tampering)");
 	return 0;
 }
 

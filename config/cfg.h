@@ -95,6 +95,14 @@
  *                              Needs xattr-format = framed (an error with
  *                              raw).  Turning it on makes existing untagged
  *                              labels fail: set them again (lnfs-label set).
+ *   label-required = BOOL      (no) with integrity: an object without a
+ *                              stored label in this domain (the xattr
+ *                              removed on the host) counts as tampered and
+ *                              gets the integrity action; objects lnfsd
+ *                              creates without a client label store the
+ *                              tagged default label; "lnfs-label seal"
+ *                              labels an existing tree.  Needs integrity
+ *                              other than off.
  *
  * A domain "default" always exists (declared or implicit with defaults).
  *
@@ -316,6 +324,7 @@ struct cfg_domain {
 	char xattr[CFG_XATTR_MAX + 1];	/* resolved storage name */
 	enum cfg_xattr_format xattr_format;
 	enum cfg_integrity integrity;	/* integrity tags (framed only) */
+	bool label_required;		/* no stored label counts as tampering */
 	char default_label[CFG_LABEL_MAX + 1];	/* NUL-terminated */
 	uint32_t default_label_len;
 	uint32_t default_lfs;
@@ -336,7 +345,7 @@ struct cfg_domain {
 	struct cfg_policy *policy;	/* loaded policy; owned */
 	bool implicit;			/* not declared in a file */
 	unsigned int keys_set;		/* internal: CFG_DK_* bits */
-	unsigned int key_line[16];	/* internal: line of each CFG_DK_* */
+	unsigned int key_line[17];	/* internal: line of each CFG_DK_* */
 	const char *file;		/* borrowed from the cfg */
 	unsigned int line;
 };

@@ -495,6 +495,13 @@ static int domain_key(struct conf_ctx *c, const char *key, const char *val)
 			d->integrity = CFG_INTEGRITY_DENY;
 		else
 			return bad_value(c, key, val, "off, log, default or deny");
+	} else if (!strcmp(key, "label-required")) {
+		bit = CFG_DK_LABEL_REQUIRED;
+		if (!cfg_parse_bool(val, &b))
+			return bad_value(c, key, val,
+					 "a boolean (yes/no, true/false, "
+					 "1/0, on/off)");
+		d->label_required = b;
 	} else if (!strcmp(key, "policy")) {
 		bit = CFG_DK_POLICY;
 		rc = set_relative(c, &d->policy_path, val);

@@ -79,6 +79,8 @@ static void dump_domain(const struct cfg_domain *d, FILE *f)
 		fprintf(f, "integrity = %s\n",
 			d->integrity == CFG_INTEGRITY_LOG ? "log" :
 			d->integrity == CFG_INTEGRITY_DENY ? "deny" : "default");
+	if (d->label_required)
+		fprintf(f, "label-required = yes\n");
 }
 
 void cfg_dump_conf(const struct cfg *cfg, FILE *f)

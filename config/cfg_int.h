@@ -30,6 +30,7 @@ enum {
 	CFG_DK_XLATE_UNMAPPED = 1u << 13,
 	CFG_DK_POLICY = 1u << 14,
 	CFG_DK_INTEGRITY = 1u << 15,
+	CFG_DK_LABEL_REQUIRED = 1u << 16,
 };
 
 #define CFG_DEFAULT_THREADS 8u

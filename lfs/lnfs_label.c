@@ -44,6 +44,7 @@ static void usage(FILE *f)
 		"  translate -d TO --from FROM LABEL\n"
 		"  export --virtiofs XATTR -d DOMAIN [-R] PATH...\n"
 		"  import --virtiofs XATTR -d DOMAIN [-R] PATH...\n"
+		"  seal -d DOMAIN PATH...\n"
 		"  reap PATH\n"
 		"FILE defaults to %s; see lnfs-label(8).\n",
 		CFG_DEFAULT_CONF_PATH);
@@ -437,21 +438,28 @@ static void copy_one(struct copy_job *j, const char *path)
 	j->copied++;
 }
 
-/* -R: path and everything under it on the same file system, symlinks
- * not followed. */
-static void copy_tree(struct copy_job *j, const char *path, dev_t dev)
+static void copy_visit(void *arg, const char *path)
+{
+	copy_one(arg, path);
+}
+
+/* fn(arg, P) for path and everything under it on the same file system
+ * (dev), symlinks not followed; failures to read a directory counted in
+ * t->failures. */
+static void walk_tree(struct tool *t, const char *path, dev_t dev,
+		      void (*fn)(void *arg, const char *path), void *arg)
 {
 	struct dirent *de;
 	struct stat st;
 	DIR *dir;
 
-	copy_one(j, path);
+	fn(arg, path);
 	if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_dev != dev)
 		return;
 	dir = opendir(path);
 	if (!dir) {
 		warnx("%s: %s", path, strerror(errno));
-		j->t->failures++;
+		t->failures++;
 		return;
 	}
 	while ((de = readdir(dir))) {
@@ -460,10 +468,10 @@ static void copy_tree(struct copy_job *j, const char *path, dev_t dev)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (asprintf(&sub, "%s/%s", path, de->d_name) < 0) {
-			j->t->failures++;
+			t->failures++;
 			break;
 		}
-		copy_tree(j, sub, dev);
+		walk_tree(t, sub, dev, fn, arg);
 		free(sub);
 	}
 	closedir(dir);
@@ -502,7 +510,7 @@ static int cmd_copy(struct tool *t, int argc, char **argv, bool import)
 		struct stat st;
 
 		if (o.recursive && lstat(argv[i], &st) == 0) {
-			copy_tree(&j, argv[i], st.st_dev);
+			walk_tree(t, argv[i], st.st_dev, copy_visit, &j);
 		} else {
 			copy_one(&j, argv[i]);
 		}
@@ -510,6 +518,78 @@ static int cmd_copy(struct tool *t, int argc, char **argv, bool import)
 	printf("%s %u label(s), %u without one\n",
 	       import ? "imported" : "exported", j.copied, j.skipped);
 	return t->failures ? 1 : 0;
+}
+
+/* ---- seal: the default label on every unlabelled object of a tree ---- */
+
+struct seal_job {
+	struct tool *t;
+	const struct cfg_domain *d;
+	unsigned int sealed, labelled, bad;
+};
+
+static void seal_one(void *arg, const char *path)
+{
+	struct seal_job *j = arg;
+	struct lfs_label l;
+	int fd, rc;
+
+	fd = open_obj(path);
+	if (fd < 0) {
+		j->t->failures++;
+		return;
+	}
+	rc = lfs_read(j->t->fb, j->d, fd, &l);
+	if (rc == 0) {
+		j->labelled++;
+	} else if (rc == -ENODATA || rc == -EOPNOTSUPP) {
+		lfs_default(j->d, &l);
+		rc = lfs_write(j->t->fb, j->d, fd, &l);
+		if (rc) {
+			warnx("%s: domain %s: %s", path, j->d->name, why(rc));
+			j->t->failures++;
+		} else {
+			j->sealed++;
+		}
+	} else {
+		/* a bad tag or a corrupt value: the admin decides (set) */
+		warnx("%s: domain %s: %s; left as it is", path, j->d->name, why(rc));
+		j->bad++;
+	}
+	close(fd);
+}
+
+static int cmd_seal(struct tool *t, int argc, char **argv)
+{
+	struct seal_job j = { .t = t };
+	struct dom_opts o;
+	int n = parse_opts(argc, argv, &o), i;
+	struct stat st;
+
+	if (n < 0 || argc - n < 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	j.d = domain(t, o.domain);
+	if (!j.d)
+		return 1;
+	if (j.d->nxlate_from) {
+		warnx("domain %s translates labels from another domain; a stored "
+		      "label would hide the translation: seal the source domain",
+		      j.d->name);
+		return 1;
+	}
+	for (i = n; i < argc; i++) {
+		if (lstat(argv[i], &st) < 0) {
+			warnx("%s: %s", argv[i], strerror(errno));
+			t->failures++;
+			continue;
+		}
+		walk_tree(t, argv[i], st.st_dev, seal_one, &j);
+	}
+	printf("sealed %u object(s) with the default label, %u already labelled, "
+	       "%u with a bad value\n", j.sealed, j.labelled, j.bad);
+	return t->failures || j.bad ? 1 : 0;
 }
 
 static int cmd_reap(struct tool *t, int argc, char **argv)
@@ -607,6 +687,8 @@ int main(int argc, char **argv)
 		rc = cmd_copy(&t, argc, argv, false);
 	else if (!strcmp(cmd, "import"))
 		rc = cmd_copy(&t, argc, argv, true);
+	else if (!strcmp(cmd, "seal"))
+		rc = cmd_seal(&t, argc, argv);
 	else if (!strcmp(cmd, "reap"))
 		rc = cmd_reap(&t, argc - 1, argv + 1);
 	else {

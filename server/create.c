@@ -77,8 +77,13 @@ static nfsstat4 init_attrs(const struct compound *c, struct export *x, int fd, m
 	 * (cred.h), so it already has the right owner and group (including
 	 * the group of a set-group-ID directory); only explicit owner
 	 * attributes change them, with the kernel's rules for chown. */
-	if (!a)
-		return NFS4_OK;
+	{
+		nfsstat4 st = label_store_required(c, fd, a && attr_isset(a->mask,
+									  FATTR4_SEC_LABEL));
+
+		if (st != NFS4_OK || !a)
+			return st;
+	}
 	if (attr_isset(a->mask, FATTR4_OWNER))
 		uid = a->uid;
 	if (attr_isset(a->mask, FATTR4_OWNER_GROUP))

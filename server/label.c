@@ -82,9 +82,11 @@ static void label_refused(const struct compound *c, const struct cfg_domain *d, 
 		    "not supported for this object");
 }
 
-/* A label whose integrity tag is missing or wrong (lfs.h "Integrity"):
- * always logged (rate-limited: a client can read it any number of times). */
-static void label_tampered(const struct compound *c, const struct cfg_domain *d, int fd)
+/* A label whose integrity tag is missing or wrong (lfs.h "Integrity"), or
+ * (missing) no label at all in a label-required domain: always logged
+ * (rate-limited: a client can read it any number of times). */
+static void label_tampered(const struct compound *c, const struct cfg_domain *d, int fd,
+			   bool missing)
 {
 	static const char *const action[] = {
 		[CFG_INTEGRITY_LOG] = "serving the stored label",
@@ -93,17 +95,18 @@ static void label_tampered(const struct compound *c, const struct cfg_domain *d,
 	};
 	const char *what = d->integrity <= CFG_INTEGRITY_DENY && action[d->integrity] ?
 			   action[d->integrity] : "serving the default label";
+	const char *why = missing ?
+		"has no label although the domain requires one (removed on the host?)" :
+		"has a missing or wrong integrity tag (edited or copied from another file or "
+		"domain)";
 	struct stat st;
 	unsigned long long ino = fstat(fd, &st) == 0 ? (unsigned long long)st.st_ino : 0;
 
 	if (c->srv)
 		log_limited(&c->srv->log_limits[LOG_KIND_LABEL], LOG_WARNING,
-			    "domain %s: the label of inode %llu has a missing or wrong integrity "
-			    "tag (edited or copied from another file or domain); %s",
-			    d->name, ino, what);
+			    "domain %s: the object with inode %llu %s; %s", d->name, ino, why, what);
 	else
-		log_warn("domain %s: the label of inode %llu has a missing or wrong integrity "
-			 "tag; %s", d->name, ino, what);
+		log_warn("domain %s: the object with inode %llu %s; %s", d->name, ino, why, what);
 }
 
 static void to_lfs(const struct nfs_label *l, struct lfs_label *o)
@@ -129,9 +132,11 @@ nfsstat4 label_get(const struct compound *c, const struct export *x, int fd,
 		 * default; never written back */
 		r = lfs_get_translated(S_ISREG(mode) || S_ISDIR(mode) ? NULL : label_fb(c), d,
 				       fd, &l, &origin);
-		if (r == -EKEYREJECTED) {
-			/* integrity: l is the stored label; apply the action */
-			label_tampered(c, d, fd);
+		if (r == -EKEYREJECTED ||
+		    (r == 0 && origin.kind == LFS_ORIGIN_DEFAULT && d->label_required)) {
+			/* integrity: l is the stored label (or the default
+			 * where none is stored); apply the action */
+			label_tampered(c, d, fd, r == 0);
 			if (lfs_integrity_action(d, &l) < 0)
 				return NFS4ERR_ACCESS;
 		} else if (r == -EBADMSG) {
@@ -216,6 +221,32 @@ nfsstat4 label_set(const struct compound *c, const struct export *x, int fd,
 	else if (c->srv)
 		stats_label(c->srv->stats, d->name, STATS_LABEL_WRITE);
 	return s;
+}
+
+nfsstat4 label_store_required(const struct compound *c, int fd, bool labelled)
+{
+	const struct cfg_domain *own = srv_domain_for_call(c->srv, c), *d;
+	const struct cfg *cfg = c->snap->cfg;
+	struct lfs_label ll;
+	nfsstat4 s;
+	unsigned i;
+
+	for (i = 0; i < cfg->ndomains; i++) {
+		d = &cfg->domains[i];
+		if (!d->label_required || (d == own && labelled) ||
+		    (d != own && d->nxlate_from))
+			continue;
+		lfs_default(d, &ll);
+		s = lfs_status(lfs_write(label_fb(c), d, fd, &ll));
+		if (s != NFS4_OK) {
+			log_info("domain %s: storing the required default label failed: "
+				 "nfsstat4 %u", d->name, s);
+			return s;
+		}
+		if (c->srv)
+			stats_label(c->srv->stats, d->name, STATS_LABEL_WRITE);
+	}
+	return NFS4_OK;
 }
 
 nfsstat4 label_decode(struct xdr_in *x, struct nfs_label *l)

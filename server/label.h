@@ -43,6 +43,12 @@ nfsstat4 label_check(const struct compound *c, const struct export *x, const str
 /* Store l as the caller's domain's label of fd (O_PATH is fine). */
 nfsstat4 label_set(const struct compound *c, const struct export *x, int fd,
 		   const struct nfs_label *l);
+/* For a new, still invisible object fd: every label-required domain
+ * (cfg.h) gets its default label stored, so that a label missing later
+ * means it was removed; except the caller's own domain when the creation
+ * carried a label (labelled), and domains that translate from others (an
+ * own label would hide the translation).  Other domains: nothing. */
+nfsstat4 label_store_required(const struct compound *c, int fd, bool labelled);
 
 /*
  * Around an unlink or rename in directory dirfd that may drop the last link

@@ -8,7 +8,10 @@
 # domain's value is then copied on the host to g (setfattr), and GETATTR of
 # g gives: lg the copied label, df its default label, dn NFS4ERR_ACCESS;
 # the log says so.  lnfs-label set on g writes a value that verifies, and a
-# byte edited on the host and a tag stripped on the host are caught.  The server listens on those three
+# byte edited on the host and a tag stripped on the host are caught.  A
+# fourth domain, 127.0.0.4 "rq" (deny, label-required), has every object
+# lnfsd creates labelled, catches a label removed on the host and a
+# host-made unlabelled file, and lnfs-label seal labels them.  The server listens on those three
 # loopback addresses only and is stopped by pid.  Needs root, else skips.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -45,8 +48,14 @@ default-label = df_default
 [domain "dn"]
 xattr = user.lnfs.dn
 integrity = deny
+
+[domain "rq"]
+xattr = user.lnfs.rq
+integrity = deny
+label-required = yes
+default-label = rq_default
 CONF
-printf '%s 127.0.0.1(rw,no_root_squash,domain=lg) 127.0.0.2(rw,no_root_squash,domain=df) 127.0.0.3(rw,no_root_squash,domain=dn)\n' \
+printf '%s 127.0.0.1(rw,no_root_squash,domain=lg) 127.0.0.2(rw,no_root_squash,domain=df) 127.0.0.3(rw,no_root_squash,domain=dn) 127.0.0.4(rw,no_root_squash,domain=rq)\n' \
 	"$W/exp" > "$W/exports"
 
 port=$(python3 -c '
@@ -54,7 +63,7 @@ import socket
 for _ in range(50):
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
     try:
-        for a in ("127.0.0.2", "127.0.0.3"):
+        for a in ("127.0.0.2", "127.0.0.3", "127.0.0.4"):
             t = socket.socket(); t.bind((a, p)); t.close()
     except OSError:
         s.close(); continue
@@ -63,7 +72,7 @@ for _ in range(50):
 [ -n "$port" ] || { echo "no free port"; exit 99; }
 
 ${LNFS_WRAPPER:-} "$LNFSD" -f -v -c "$W/lnfsd.conf" -l "127.0.0.1:$port" -l "127.0.0.2:$port" \
-	-l "127.0.0.3:$port" >> "$W/log" 2>&1 &
+	-l "127.0.0.3:$port" -l "127.0.0.4:$port" >> "$W/log" 2>&1 &
 SPID=$!
 i=0
 while ! "$CLI" -s 127.0.0.1 -p "$port" null >/dev/null 2>&1; do
@@ -169,6 +178,49 @@ setfattr -n user.lnfs.df -v "$e" "$G"
 out=$(c 127.0.0.2 getlabel "$G" 2>&1)
 [ "$out" = "0 0 df_default" ] && ok "default: a stripped tag serves the default label" ||
 	ko "df stripped: [$out]"
+
+# label-required (domain rq, 127.0.0.4, deny): objects lnfsd creates get
+# rq's tagged default even when another domain's client creates them; a
+# label removed on the host, and a host-made object without one, count as
+# tampered; lnfs-label seal labels the tree
+echo rq > "$W/src"
+c 127.0.0.4 put "$W/src" "$W/exp/rq1" || ko "rq: create"
+c 127.0.0.1 put "$W/src" "$W/exp/rq2" || ko "lg: create"
+c 127.0.0.4 mkdir "$W/exp/rqdir" || ko "rq: mkdir"
+for o in rq1 rq2 rqdir; do
+	case $(hx user.lnfs.rq "$W/exp/$o") in
+	0x4c4e0101*) ok "rq: $o was created with a tagged rq label" ;;
+	*) ko "rq: $o has no tagged rq label: [$(hx user.lnfs.rq "$W/exp/$o")]" ;;
+	esac
+done
+[ -z "$(hx user.lnfs.lg "$W/exp/rq2")" ] && ok "lg (not label-required) stores nothing extra" ||
+	ko "lg value on rq2"
+out=$(c 127.0.0.4 getlabel "$W/exp/rq1" 2>&1)
+[ "$out" = "0 0 rq_default" ] && ok "rq: the new object reads the default label" ||
+	ko "rq getlabel: [$out]"
+setfattr -x user.lnfs.rq "$W/exp/rq1"
+out=$(c 127.0.0.4 getlabel "$W/exp/rq1" 2>&1)
+case $out in
+*NFS4ERR_ACCESS*) ok "rq: a label removed on the host is NFS4ERR_ACCESS" ;;
+*) ko "rq removed: [$out]" ;;
+esac
+grep -q "domain rq: the object with inode [0-9]* has no label although the domain requires one" "$W/log" &&
+	ok "rq: the removal is logged" || ko "rq removal log: $(grep 'domain rq' "$W/log")"
+echo host > "$W/exp/rqhost"
+out=$(c 127.0.0.4 getlabel "$W/exp/rqhost" 2>&1)
+case $out in
+*NFS4ERR_ACCESS*) ok "rq: a host-made unlabelled file is NFS4ERR_ACCESS" ;;
+*) ko "rq host file: [$out]" ;;
+esac
+out=$("$LABEL" -c "$W/lnfsd.conf" seal -d rq "$W/exp/rq1" "$W/exp/rqhost" "$W/exp/rqdir" 2>&1)
+[ "$out" = "sealed 2 object(s) with the default label, 1 already labelled, 0 with a bad value" ] &&
+	ok "lnfs-label seal labels the unlabelled objects only" || ko "seal: [$out]"
+for o in rq1 rqhost; do
+	out=$(c 127.0.0.4 getlabel "$W/exp/$o" 2>&1)
+	[ "$out" = "0 0 rq_default" ] && ok "rq: $o reads again after seal" || ko "rq $o after seal: [$out]"
+done
+"$LABEL" -c "$W/lnfsd.conf" seal -d nosuch "$W/exp" > /dev/null 2>&1 &&
+	ko "seal of an unknown domain succeeded" || ok "seal of an unknown domain fails"
 
 kill -0 "$SPID" 2>/dev/null || ko "lnfsd died: $(tail -n 5 "$W/log")"
 echo "t_integrity: $pass passed, $fail failed"

@@ -400,6 +400,15 @@ static void test_config(void **state)
 		"[domain \"r\"]\n"
 		"xattr = user.x.r\n"
 		"integrity = sometimes\n";
+	static const char bad3[] =
+		"[domain \"r\"]\n"
+		"xattr = user.x.r\n"
+		"label-required = yes\n";
+	static const char good[] =
+		"[domain \"r\"]\n"
+		"xattr = user.x.r\n"
+		"integrity = deny\n"
+		"label-required = yes\n";
 	struct cfg *cfg;
 	char err[512];
 	int rc;
@@ -421,6 +430,27 @@ static void test_config(void **state)
 				 sizeof(err));
 	assert_int_not_equal(rc, 0);
 	assert_non_null(strstr(err, "integrity"));
+	cfg_put(cfg);
+
+	/* label-required without integrity: file, line 3 and key named */
+	cfg = cfg_new_default();
+	rc = cfg_parse_conf_text(cfg, bad3, strlen(bad3), "req.conf", err,
+				 sizeof(err));
+	if (!rc)
+		rc = cfg_finish(cfg, err, sizeof(err));
+	assert_int_not_equal(rc, 0);
+	assert_non_null(strstr(err, "req.conf:3"));
+	assert_non_null(strstr(err, "label-required"));
+	cfg_put(cfg);
+
+	cfg = cfg_new_default();
+	rc = cfg_parse_conf_text(cfg, good, strlen(good), "good.conf", err,
+				 sizeof(err));
+	if (!rc)
+		rc = cfg_finish(cfg, err, sizeof(err));
+	assert_int_equal(rc, 0);
+	assert_true(cfg_find_domain(cfg, "r")->label_required);
+	assert_false(cfg_find_domain(cfg, "default")->label_required);
 	cfg_put(cfg);
 }
 
