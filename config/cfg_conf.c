@@ -87,6 +87,14 @@ static int bad_value(struct conf_ctx *c, const char *key, const char *val,
 	return cfg_errf(&c->w, -EINVAL, key, "\"%s\" is not %s", val, expect);
 }
 
+/* A boolean key's value into *out: 0, or the error naming file, line and key. */
+static int bool_value(struct conf_ctx *c, const char *key, const char *val, bool *out)
+{
+	if (!cfg_parse_bool(val, out))
+		return bad_value(c, key, val, "a boolean (yes/no, true/false, 1/0, on/off)");
+	return 0;
+}
+
 static int set_string(struct conf_ctx *c, char **dst, const char *val)
 {
 	char *s = strdup(val);
@@ -444,10 +452,8 @@ static int domain_key(struct conf_ctx *c, const char *key, const char *val)
 		d->max_label = v;
 	} else if (!strcmp(key, "read-only")) {
 		bit = CFG_DK_READ_ONLY;
-		if (!cfg_parse_bool(val, &b))
-			return bad_value(c, key, val,
-					 "a boolean (yes/no, true/false, "
-					 "1/0, on/off)");
+		if (bool_value(c, key, val, &b))
+			return -EINVAL;
 		d->read_only = b;
 	} else if (!strcmp(key, "parent")) {
 		bit = CFG_DK_PARENT;
@@ -497,10 +503,8 @@ static int domain_key(struct conf_ctx *c, const char *key, const char *val)
 			return bad_value(c, key, val, "off, log, default or deny");
 	} else if (!strcmp(key, "label-required")) {
 		bit = CFG_DK_LABEL_REQUIRED;
-		if (!cfg_parse_bool(val, &b))
-			return bad_value(c, key, val,
-					 "a boolean (yes/no, true/false, "
-					 "1/0, on/off)");
+		if (bool_value(c, key, val, &b))
+			return -EINVAL;
 		d->label_required = b;
 	} else if (!strcmp(key, "policy")) {
 		bit = CFG_DK_POLICY;

@@ -26,12 +26,16 @@ printf '%s 127.0.0.1(rw,no_root_squash,domain=alpha)\n' "$W/exp" > "$W/exports"
 "$LNFSD" -f -v -c "$W/conf" -l "127.0.0.1:$port" > "$W/log" 2>&1 &
 SPID=$!
 c() { "$CLI" -s 127.0.0.1 -p "$port" "$@"; }
-i=0
-while ! c null >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && { echo "FAIL: server did not start: $(tail -n 5 "$W/log")"; exit 1; }
-	sleep 0.1
-done
+# wait_up LOG: until the server answers NULL, else fail with LOG's tail
+wait_up() {
+	i=0
+	while ! c null >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && { echo "FAIL: server did not start: $(tail -n 5 "$1")"; exit 1; }
+		sleep 0.1
+	done
+}
+wait_up "$W/log"
 
 field() { sed -n "s/^$1:[[:space:]]*//p" "/proc/$SPID/status"; }
 for f in CapEff CapPrm CapBnd; do
@@ -108,12 +112,7 @@ EOC
 printf '%s 127.0.0.1(rw,no_root_squash,domain=alpha)\n' "$W/exp2" > "$W/exports2"
 "$LNFSD" -f -v -c "$W/conf2" -l "127.0.0.1:$port" > "$W/log2" 2>&1 &
 SPID=$!
-i=0
-while ! c null >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -gt 100 ] && { echo "FAIL: server did not start: $(tail -n 5 "$W/log2")"; exit 1; }
-	sleep 0.1
-done
+wait_up "$W/log2"
 for f in CapEff CapPrm CapBnd; do
 	v=$(field $f)
 	[ "$v" = "$WANT2" ] && ok "user.* domains only: $f has no cap_sys_admin" ||
