@@ -90,13 +90,31 @@ void procfd_path(int fd, char buf[static PROCFD_PATH_MAX])
 	snprintf(buf, PROCFD_PATH_MAX, "/proc/thread-self/fd/%d", fd);
 }
 
+/* fd (>= 0) in decimal into buf: the name of its link in the kept
+ * directory.  By hand: snprintf() costs several hundred instructions,
+ * more than the rest of a label read's user-space work on this path. */
+static void fd_name(int fd, char buf[static PROCFD_PATH_MAX])
+{
+	char tmp[16];
+	unsigned int v = (unsigned int)fd;
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = 0;
+}
+
 /* fd's name in the kept directory, or -1 to use the full path in buf */
 static int at(int fd, char buf[static PROCFD_PATH_MAX])
 {
 	int dir = procdir_get();
 
 	if (dir >= 0)
-		snprintf(buf, PROCFD_PATH_MAX, "%d", fd);
+		fd_name(fd, buf);
 	else
 		procfd_path(fd, buf);
 	return dir >= 0 ? dir : AT_FDCWD;
@@ -148,7 +166,7 @@ ssize_t procfd_getxattr(int fd, const char *name, void *val, size_t size)
 		struct procfd_xattr_args a = { .value = (uintptr_t)val, .size = (uint32_t)size };
 		long r;
 
-		snprintf(path, sizeof(path), "%d", fd);
+		fd_name(fd, path);
 		r = syscall(__NR_getxattrat, dir, path, 0, name, &a, sizeof(a));
 		if (r >= 0 || errno != ENOSYS)
 			return (ssize_t)r;
@@ -174,7 +192,7 @@ int procfd_setxattr(int fd, const char *name, const void *val, size_t size)
 		struct procfd_xattr_args a = { .value = (uintptr_t)val, .size = (uint32_t)size };
 		long r;
 
-		snprintf(path, sizeof(path), "%d", fd);
+		fd_name(fd, path);
 		r = syscall(__NR_setxattrat, dir, path, 0, name, &a, sizeof(a));
 		if (r >= 0 || errno != ENOSYS)
 			return (int)r;
@@ -199,7 +217,7 @@ int procfd_removexattr(int fd, const char *name)
 	if (dir >= 0) {
 		long r;
 
-		snprintf(path, sizeof(path), "%d", fd);
+		fd_name(fd, path);
 		r = syscall(__NR_removexattrat, dir, path, 0, name);
 		if (r >= 0 || errno != ENOSYS)
 			return (int)r;
