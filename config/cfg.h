@@ -203,6 +203,11 @@
  * (cfg_host_context_check()); with SELinux disabled on the host only its
  * syntax is checked and lnfsd warns at start (cfg_host_context_inert()).
  *
+ * subtree_check / no_subtree_check (the default) are export options too:
+ * the clients of an export that give one must agree.  With subtree_check
+ * the handle of a non-directory also names its parent directory, checked
+ * at every use (server/export.c).
+ *
  * Export ids: fsid=N (N != 0) gives id N.  Otherwise (also for fsid=0 and
  * fsid=root, which only set cfg_export.fsid_root) the id is the 32-bit
  * FNV-1a hash of the normalised path, with 0 replaced by 1.  A UUID fsid is
@@ -409,6 +414,8 @@ struct cfg_export {
 	bool fsid_root;		/* fsid=root or fsid=0 */
 	char host_context[CFG_HOST_CONTEXT_MAX + 1];	/* "" = none */
 	unsigned int host_context_line;
+	bool subtree_check;	/* subtree_check: file handles name the parent */
+	unsigned int subtree_line;	/* where [no_]subtree_check was given, 0 = not */
 	struct cfg_client *clients;
 	unsigned int nclients;
 	const char *file;	/* borrowed from the cfg */

@@ -159,6 +159,8 @@ static void dump_client(const struct cfg_export *e,
 		fprintf(f, ",fsid=%u", e->fsid);
 	if (first && e->host_context[0])
 		fprintf(f, ",host_context=%s", e->host_context);
+	if (first && e->subtree_check)
+		fprintf(f, ",subtree_check");
 	fputc(')', f);
 }
 

@@ -30,6 +30,7 @@ struct client_opts {
 	bool fsid_root;
 	uint32_t fsid;
 	char host_context[CFG_HOST_CONTEXT_MAX + 1];	/* "" = not given */
+	int subtree;		/* 1 subtree_check, -1 no_subtree_check, 0 not given */
 };
 
 static const char *const sec_names[CFG_SEC_COUNT] = {
@@ -338,7 +339,7 @@ static int one_opt(struct exp_ctx *x, struct client_opts *o, char *opt)
 #undef F
 	};
 	static const char *const ignored[] = {
-		"subtree_check", "no_subtree_check", "wdelay", "no_wdelay",
+		"wdelay", "no_wdelay",
 	};
 	char *val = strchr(opt, '=');
 	uint32_t v;
@@ -347,6 +348,10 @@ static int one_opt(struct exp_ctx *x, struct client_opts *o, char *opt)
 	if (val)
 		*val++ = '\0';
 	if (!val) {
+		if (!strcmp(opt, "subtree_check") || !strcmp(opt, "no_subtree_check")) {
+			o->subtree = opt[0] == 's' ? 1 : -1;
+			return 0;
+		}
 		for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 			if (strcmp(opt, flags[i].name))
 				continue;
@@ -484,6 +489,19 @@ static int client_add(struct exp_ctx *x, struct cfg_export *e,
 					e->host_context, e->host_context_line);
 		strcpy(e->host_context, o->host_context);
 		e->host_context_line = x->w.line;
+	}
+	if (o->subtree) {
+		/* handles are per export: every client gets the same form */
+		if (e->subtree_line && e->subtree_check != (o->subtree > 0))
+			return cfg_errf(&x->w, -EINVAL, o->subtree > 0 ?
+					"subtree_check" : "no_subtree_check",
+					"conflicts with %s at line %u: %s is "
+					"one setting for every client of %s",
+					e->subtree_check ? "subtree_check" :
+					"no_subtree_check", e->subtree_line,
+					"subtree_check", e->path);
+		e->subtree_check = o->subtree > 0;
+		e->subtree_line = x->w.line;
 	}
 	if (e->nclients >= CFG_MAX_CLIENTS)
 		return cfg_errf(&x->w, -E2BIG, spec, "too many clients");

@@ -298,7 +298,8 @@ static nfsstat4 encode(const struct compound *c, struct attr_obj *o, const uint3
 			if (o->fd < 0 && o->name)
 				err = fh_for_name(c->exports, o->exp, o->dirfd, o->name, &fh);
 			else
-				err = fh_for_fd(c->exports, o->exp, o->fd, &fh);
+				err = o->name ? fh_for_child(c->exports, o->exp, o->dirfd, o->fd, &fh) :
+						fh_for_fd(c->exports, o->exp, o->fd, &fh);
 			if (err)
 				return nfs4_errno(-err);
 		} else {

@@ -5,7 +5,8 @@
  * export paths come from the configuration and are opened once, O_PATH.
  *
  * Handle layout (all integers big-endian):
- *   [0] version 1  [1] kind (1 pseudo, 2 object, 3 indexed object)
+ *   [0] version 1  [1] kind (1 pseudo, 2 object, 3 indexed object,
+ *       4 object with its parent directory)
  *   [2..3] zero
  *   [4..7] export id (objects) or pseudo path hash (pseudo)
  *   [8..15] tag = SipHash-2-4(key, bytes 0..7 || bytes 16..end)
@@ -13,6 +14,10 @@
  *   indexed object: [16..23] st_dev, [24..31] st_ino, [32..35] generation,
  *     [36] file type (S_IFMT >> 12), [37] flags (1: generation known),
  *     [38..39] zero
+ *   object with parent: [16..19] host handle type of the object,
+ *     [20..23] host handle type of the parent directory, [24] length c of
+ *     the object's host handle, [25..27] zero, [28..28+c) the object's host
+ *     handle bytes, [28+c..end) the parent's (both at least one byte)
  *
  * Indexed objects (exports where open_by_handle_at() is refused, i.e.
  * lnfsd lacks CAP_DAC_READ_SEARCH) are reopened by walking the handle
@@ -38,9 +43,32 @@
  * fstat per level, up to the export root (dev+ino) or at most
  * LNFS_FH_DIR_WALK_MAX levels; a directory the host moved out of the
  * export, or that a handle of the same file system names outside it, is
- * NFS4ERR_STALE.  Files are not checked (as knfsd's no_subtree_check): a
- * file the host hard-links or moves out of the export stays reachable by a
- * handle a client already holds (docs/security.md).
+ * NFS4ERR_STALE.  By default files are not checked (as knfsd's
+ * no_subtree_check): a file the host hard-links or moves out of the export
+ * stays reachable by a handle a client already holds (docs/security.md).
+ *
+ * The export option subtree_check closes that gap for host handles: the
+ * handle of a non-directory is then kind 4, which also carries the host
+ * handle of the directory it was found in (LOOKUP, OPEN, CREATE, READDIR's
+ * filehandle attribute all know it; PUTROOTFH, PUTPUBFH and LOOKUPP only
+ * reach directories).  Resolving it (subtree_resolve) opens the object
+ * and, as fsuid 0, its parent by handle, requires the parent to be inside
+ * the export (dir_inside) and the object to be linked in it still (a
+ * getdents scan for its inode number, confirmed by fstatat), else
+ * NFS4ERR_STALE.  The object's own host handle carries its generation, so
+ * a reused inode number cannot pass.  What that means, as for knfsd's
+ * subtree_check: a file renamed into another directory, even inside the
+ * export, makes older handles stale (same directory: they keep working);
+ * a file with hard links in several directories has a handle per
+ * directory.  Kind 2 handles of non-directories (issued before the option
+ * was set) are NFS4ERR_STALE on such an export, so the client looks the
+ * name up again.  The cost, only on subtree_check exports: a parent open,
+ * the ".." walk and a scan of the parent per resolve of a non-directory.
+ * Both host handles must fit in NFS4_FHSIZE; exports_new() refuses the
+ * option on a file system whose handles are too long for that.  Index
+ * handles are unchanged by the option: they are always found by a walk or
+ * search from the export root, which already holds what subtree_check asks
+ * (and more: a file moved within the export is found again).
  */
 #include <dirent.h>
 #include <endian.h>
@@ -56,6 +84,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "config/cfg.h"
 #include "server/cred.h"
 #include "server/export.h"
 #include "server/limits.h"
@@ -64,11 +93,13 @@
 #define FH_KIND_PSEUDO 1
 #define FH_KIND_OBJECT 2
 #define FH_KIND_INDEXED 3
+#define FH_KIND_SUBTREE 4
 #define FH_HDR 16
 #define FH_OBJ_HDR 20
 #define FH_MAX_HOST (NFS4_FHSIZE - FH_OBJ_HDR)
 #define FH_IX_LEN 40
 #define FH_IX_GEN 1u            /* flags: the generation is known */
+#define FH_SUB_HDR 28           /* kind 4: header before the two host handles */
 
 union host_handle {
 	struct file_handle h;
@@ -132,6 +163,19 @@ static bool host_handles_work(const struct export *x)
 		return false;
 	close(f);
 	return true;
+}
+
+/* subtree_check: do two host handles the size of the root's fit in a
+ * handle (kind 4)?  0 or -ENAMETOOLONG. */
+static int subtree_probe(const struct export *x)
+{
+	union host_handle u;
+	int mnt;
+
+	u.h.handle_bytes = FH_MAX_HOST;
+	if (name_to_handle_at(x->root_fd, "", &u.h, &mnt, AT_EMPTY_PATH) < 0)
+		return -errno;
+	return FH_SUB_HDR + 2 * u.h.handle_bytes <= NFS4_FHSIZE ? 0 : -ENAMETOOLONG;
 }
 
 /* FS_IOC_GETVERSION writes an int whatever its encoded size says. */
@@ -227,6 +271,17 @@ int exports_new(const char *const *paths, const uint32_t *ids, const struct cfg_
 			uint32_t gen;
 
 			x->has_gen = getversion(x->mount_fd, &gen);
+		}
+		x->subtree_check = x->cfg && x->cfg->subtree_check;
+		if (x->subtree_check && !x->by_index) {
+			r = subtree_probe(x);
+			if (r) {
+				snprintf(err, errlen,
+					 "export %s: subtree_check: this file system's handles are "
+					 "too long to carry a parent in a %d-byte NFS handle "
+					 "(remove subtree_check)", x->path, NFS4_FHSIZE);
+				goto fail;
+			}
 		}
 		/* walk the components, creating pseudo nodes */
 		while (*p) {
@@ -402,6 +457,37 @@ static int fh_from_host(const struct exports *e, const struct export *x, int dir
 	return 0;
 }
 
+/* Kind 4 (subtree_check): the host handle of (at, name, flags) as for
+ * name_to_handle_at(), followed by that of its parent, directory dirfd. */
+static int fh_from_host_sub(const struct exports *e, const struct export *x, int dirfd, int at,
+			    const char *name, int flags, struct nfs_fh *fh)
+{
+	union host_handle obj, dir;
+	int mnt;
+
+	obj.h.handle_bytes = FH_MAX_HOST;
+	if (name_to_handle_at(at, name, &obj.h, &mnt, flags) < 0)
+		return errno == EOVERFLOW ? -ENAMETOOLONG : -errno;
+	dir.h.handle_bytes = FH_MAX_HOST;
+	if (name_to_handle_at(dirfd, "", &dir.h, &mnt, AT_EMPTY_PATH) < 0)
+		return errno == EOVERFLOW ? -ENAMETOOLONG : -errno;
+	if (obj.h.handle_bytes == 0 || obj.h.handle_bytes > 255 || dir.h.handle_bytes == 0 ||
+	    FH_SUB_HDR + obj.h.handle_bytes + dir.h.handle_bytes > NFS4_FHSIZE)
+		return -ENAMETOOLONG;
+	memset(fh, 0, sizeof(*fh));
+	fh->data[0] = FH_VERSION;
+	fh->data[1] = FH_KIND_SUBTREE;
+	put_be32(fh->data + 4, x->id);
+	put_be32(fh->data + 16, (uint32_t)obj.h.handle_type);
+	put_be32(fh->data + 20, (uint32_t)dir.h.handle_type);
+	fh->data[24] = (uint8_t)obj.h.handle_bytes;
+	memcpy(fh->data + FH_SUB_HDR, obj.h.f_handle, obj.h.handle_bytes);
+	memcpy(fh->data + FH_SUB_HDR + obj.h.handle_bytes, dir.h.f_handle, dir.h.handle_bytes);
+	fh->len = FH_SUB_HDR + obj.h.handle_bytes + dir.h.handle_bytes;
+	fh_seal(e, fh);
+	return 0;
+}
+
 /* The generation of a regular file or directory open as fd (O_PATH), when
  * the file system reports one and the server may open the object. */
 static bool obj_generation(const struct export *x, int fd, const struct stat *st, uint32_t *gen)
@@ -450,14 +536,42 @@ int fh_for_fd(const struct exports *e, const struct export *x, int fd, struct nf
 {
 	if (x->by_index)
 		return fh_from_index(e, x, fd, fh);
+	if (x->subtree_check)
+		return fh_for_child(e, x, -1, fd, fh);
 	return fh_from_host(e, x, fd, "", AT_EMPTY_PATH, fh);
+}
+
+int fh_for_child(const struct exports *e, const struct export *x, int dirfd, int fd,
+		 struct nfs_fh *fh)
+{
+	struct stat st;
+
+	if (x->by_index)
+		return fh_from_index(e, x, fd, fh);
+	if (!x->subtree_check)
+		return fh_from_host(e, x, fd, "", AT_EMPTY_PATH, fh);
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return fh_from_host(e, x, fd, "", AT_EMPTY_PATH, fh);
+	if (dirfd < 0)
+		return -EINVAL; /* the parent is not known: no handle can name it */
+	return fh_from_host_sub(e, x, dirfd, fd, "", AT_EMPTY_PATH, fh);
 }
 
 int fh_for_name(const struct exports *e, const struct export *x, int dirfd, const char *name,
 		struct nfs_fh *fh)
 {
+	struct stat st;
 	int fd, r;
 
+	if (!x->by_index && x->subtree_check) {
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return -errno;
+		if (S_ISDIR(st.st_mode))
+			return fh_from_host(e, x, dirfd, name, 0, fh);
+		return fh_from_host_sub(e, x, dirfd, dirfd, name, 0, fh);
+	}
 	if (!x->by_index)
 		return fh_from_host(e, x, dirfd, name, 0, fh);
 	fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -840,6 +954,115 @@ static int dir_inside(const struct export *x, int f, const struct stat *st)
 	return r;
 }
 
+/* open_by_handle_at() of n host handle bytes of the given type in export x:
+ * NFS4_OK and *out, or the status a failure means. */
+static nfsstat4 open_host(const struct export *x, uint32_t type, const uint8_t *bytes, size_t n,
+			  int flags, int *out)
+{
+	union host_handle u;
+
+	u.h.handle_type = (int)type;
+	u.h.handle_bytes = (unsigned int)n;
+	memcpy(u.h.f_handle, bytes, n);
+	*out = open_by_handle_at(x->mount_fd, &u.h, flags | O_CLOEXEC);
+	if (*out >= 0)
+		return NFS4_OK;
+	switch (errno) {
+	case ESTALE:
+	case ENOENT:
+	case ENOTDIR:
+	case ELOOP:
+		return NFS4ERR_STALE;
+	case ENOMEM:
+	case EMFILE:
+	case ENFILE:
+		return NFS4ERR_DELAY;
+	case EPERM:
+		return NFS4ERR_SERVERFAULT; /* lnfsd lacks CAP_DAC_READ_SEARCH */
+	default:
+		return NFS4ERR_BADHANDLE;
+	}
+}
+
+/* Is inode st (dev and ino) an entry of the directory open as dfd (for
+ * reading)?  1 yes, 0 no, -errno when the directory cannot be read.  The
+ * scan matches d_ino and confirms the name with fstatat(), so a file system
+ * whose d_ino differs from st_ino only makes the handle stale.  Staging
+ * names are not entries (obj_name_hidden()). */
+static int linked_in(int dfd, const struct stat *st)
+{
+	char buf[8192] __attribute__((aligned(8)));
+	struct stat cur;
+	ssize_t n, off;
+
+	for (;;) {
+		n = getdents64(dfd, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		for (off = 0; off < n;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+
+			off += de->d_reclen;
+			if (de->d_ino != st->st_ino || is_stage_name(de->d_name))
+				continue;
+			if (fstatat(dfd, de->d_name, &cur, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    cur.st_ino == st->st_ino && cur.st_dev == st->st_dev)
+				return 1;
+		}
+	}
+}
+
+/* Kind 4 (subtree_check, see the top of this file): open the object and
+ * require its parent, opened by handle, to be inside export x and to hold
+ * it still.  The parent is opened and read as fsuid 0: a caller who may
+ * not read the directory does not make the handle stale. */
+static nfsstat4 subtree_resolve(const struct export *x, const struct nfs_fh *fh, int *out)
+{
+	const uint8_t *d = fh->data;
+	size_t c = d[24];
+	struct stat st, ds;
+	uint32_t fsuid;
+	nfsstat4 s;
+	int f, p, in;
+
+	if (d[25] || d[26] || d[27] || c == 0 || fh->len <= FH_SUB_HDR + c ||
+	    c > FH_MAX_HOST || fh->len - FH_SUB_HDR - c > FH_MAX_HOST)
+		return NFS4ERR_BADHANDLE;
+	if (x->by_index)
+		return NFS4ERR_STALE; /* host handles need CAP_DAC_READ_SEARCH */
+	s = open_host(x, get_be32(d + 16), d + FH_SUB_HDR, c, O_PATH | O_NOFOLLOW, &f);
+	if (s != NFS4_OK)
+		return s;
+	if (fstat(f, &st) < 0 || st.st_dev != x->dev || S_ISDIR(st.st_mode)) {
+		close(f);
+		return NFS4ERR_STALE;
+	}
+	fsuid = cred_raise();
+	s = open_host(x, get_be32(d + 20), d + FH_SUB_HDR + c, fh->len - FH_SUB_HDR - c,
+		      O_RDONLY | O_DIRECTORY, &p);
+	if (s == NFS4_OK) {
+		if (fstat(p, &ds) < 0 || ds.st_dev != x->dev || !S_ISDIR(ds.st_mode)) {
+			s = NFS4ERR_STALE;
+		} else {
+			in = dir_inside(x, p, &ds);
+			if (in > 0)
+				in = linked_in(p, &st);
+			s = in > 0 ? NFS4_OK : in < 0 && resource_errno(-in) ? NFS4ERR_DELAY :
+									   NFS4ERR_STALE;
+		}
+		close(p);
+	}
+	cred_lower(fsuid);
+	if (s != NFS4_OK) {
+		close(f);
+		return s == NFS4ERR_BADHANDLE ? NFS4ERR_STALE : s;
+	}
+	*out = f;
+	return NFS4_OK;
+}
+
 nfsstat4 fh_resolve(const struct exports *e, const struct nfs_fh *fh, struct export **exp,
 		    uint32_t *node, int *fd)
 {
@@ -879,6 +1102,18 @@ nfsstat4 fh_resolve(const struct exports *e, const struct nfs_fh *fh, struct exp
 		if (!x)
 			return NFS4ERR_STALE;
 		s = index_resolve(e, x, fh, &f);
+		if (s != NFS4_OK)
+			return s;
+		*exp = x;
+		*fd = f;
+		return NFS4_OK;
+	}
+	if (fh->data[1] == FH_KIND_SUBTREE) {
+		/* also on an export that no longer has subtree_check: checked */
+		x = exports_by_id(e, id);
+		if (!x)
+			return NFS4ERR_STALE;
+		s = subtree_resolve(x, fh, &f);
 		if (s != NFS4_OK)
 			return s;
 		*exp = x;
@@ -925,6 +1160,10 @@ nfsstat4 fh_resolve(const struct exports *e, const struct nfs_fh *fh, struct exp
 			close(f);
 			return in < 0 ? NFS4ERR_DELAY : NFS4ERR_STALE;
 		}
+	} else if (x->subtree_check) {
+		/* issued before subtree_check was set: it names no parent */
+		close(f);
+		return NFS4ERR_STALE;
 	}
 	*exp = x;
 	*fd = f;

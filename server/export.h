@@ -48,6 +48,8 @@ struct export {
 	const struct cfg_export *cfg; /* borrowed from the snapshot that built us */
 	bool by_index;              /* index handles (no open_by_handle_at()) */
 	bool has_gen;               /* FS_IOC_GETVERSION works on this file system */
+	bool subtree_check;         /* handles of non-directories name their parent
+				     * directory, checked at every resolve (export.c) */
 };
 
 struct pseudo_node {
@@ -94,6 +96,12 @@ int fh_for_fd(const struct exports *e, const struct export *x, int fd, struct nf
 /* Same for the entry `name` of directory dirfd, without opening it. */
 int fh_for_name(const struct exports *e, const struct export *x, int dirfd, const char *name,
 		struct nfs_fh *fh);
+/* Same as fh_for_fd() for an object found as an entry of directory dirfd
+ * (LOOKUP, OPEN, CREATE).  Only on a subtree_check export does it differ:
+ * the handle of a non-directory then also names dirfd, and fh_for_fd()
+ * refuses such an object (-EINVAL) since it does not know the parent. */
+int fh_for_child(const struct exports *e, const struct export *x, int dirfd, int fd,
+		 struct nfs_fh *fh);
 
 /*
  * Index handles: tell the index that the entry name of directory dirfd (both

@@ -18,6 +18,10 @@ nfsstat4 obj_set_pseudo(struct compound *c, struct cur_obj *o, uint32_t node);
 /* Make o the object open as fd (O_PATH) in export x; takes ownership of fd
  * (closed on failure). */
 nfsstat4 obj_set_fd(struct compound *c, struct cur_obj *o, struct export *x, int fd);
+/* The same for an object found as an entry of directory dirfd (borrowed;
+ * it may be o's own descriptor): on a subtree_check export the handle of a
+ * non-directory names dirfd (fh_for_child()). */
+nfsstat4 obj_set_child(struct compound *c, struct cur_obj *o, struct export *x, int dirfd, int fd);
 
 /* A component name from the wire, checked (RFC 8881 §18.9.3 and §1.7.3):
  * empty -> NFS4ERR_INVAL, too long -> NFS4ERR_NAMETOOLONG, '/' or NUL ->

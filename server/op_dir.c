@@ -362,7 +362,7 @@ NFS4_OP(create)
 	nfs4_enc_bitmap4(res, attrset, FATTR4_WORDS);
 	/* the new object becomes the current filehandle */
 	fh_learn(c->exports, c->cur.exp, c->cur.fd, name, fd);
-	r = obj_set_fd(c, &c->cur, c->cur.exp, fd);
+	r = obj_set_child(c, &c->cur, c->cur.exp, c->cur.fd, fd);
 out:
 	free(as);
 	return r;

@@ -26,10 +26,15 @@
 
 nfsstat4 obj_set_fd(struct compound *c, struct cur_obj *o, struct export *x, int fd)
 {
+	return obj_set_child(c, o, x, -1, fd);
+}
+
+nfsstat4 obj_set_child(struct compound *c, struct cur_obj *o, struct export *x, int dirfd, int fd)
+{
 	struct nfs_fh fh;
 	int r;
 
-	r = fh_for_fd(c->exports, x, fd, &fh);
+	r = dirfd < 0 ? fh_for_fd(c->exports, x, fd, &fh) : fh_for_child(c->exports, x, dirfd, fd, &fh);
 	if (r < 0) {
 		close(fd);
 		return r == -ENAMETOOLONG ? NFS4ERR_SERVERFAULT : nfs4_errno(-r);
@@ -218,7 +223,7 @@ static nfsstat4 lookup_name(struct compound *c, const char *name)
 		return NFS4ERR_ACCESS;
 	}
 	fh_learn(c->exports, o->exp, o->fd, name, fd); /* index handles (export.h) */
-	return obj_set_fd(c, o, o->exp, fd);
+	return obj_set_child(c, o, o->exp, o->fd, fd);
 }
 
 NFS4_OP(lookup)

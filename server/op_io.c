@@ -423,9 +423,13 @@ opened:
 	/* RFC 8881 §16.2.3.1.2: OPEN sets the current stateid */
 	c->cur_stateid = sid;
 	c->have_cur_stateid = true;
-	if (a.claim == CLAIM_NULL) /* index handles (export.h): cur is the directory */
-		fh_learn(c->exports, x, c->cur.fd, a.name, pfd);
-	return obj_set_fd(c, &c->cur, x, pfd);
+	if (a.claim == CLAIM_NULL) { /* cur is the directory */
+		fh_learn(c->exports, x, c->cur.fd, a.name, pfd); /* index handles (export.h) */
+		return obj_set_child(c, &c->cur, x, c->cur.fd, pfd);
+	}
+	/* CLAIM_FH, CLAIM_PREVIOUS: cur already is the file, with its handle */
+	close(pfd);
+	return NFS4_OK;
 
 fail:
 	if (created) {

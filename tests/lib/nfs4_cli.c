@@ -247,6 +247,14 @@ static int cmd_ls(struct nfs4_client *cl, const char *path)
 	return 0;
 }
 
+static void print_fh(const char *prefix, const uint8_t *data, uint32_t len)
+{
+	printf("%s", prefix);
+	for (uint32_t i = 0; i < len; i++)
+		printf("%02x", data[i]);
+	printf("\n");
+}
+
 static void print_time(const char *name, const struct nfs4_time *t)
 {
 	printf("%s: %" PRId64 ".%09u\n", name, t->sec, t->nsec);
@@ -501,8 +509,9 @@ static int cmd_mkdir(struct nfs4_client *cl, const char *path)
  * CREATE of NF4LNK / NF4FIFO / NF4SOCK / NF4CHR (mode 0644; symlinks have
  * no mode). */
 static int cmd_create(struct nfs4_client *cl, uint32_t type, const char *target,
-		      const char *path, uint32_t major, uint32_t minor)
+		      const char *path, uint32_t major, uint32_t minor, bool print)
 {
+	struct nfs4_call *call;
 	char parent[4096];
 	const char *name;
 	struct nfs4_fh dir;
@@ -525,7 +534,13 @@ static int cmd_create(struct nfs4_client *cl, uint32_t type, const char *target,
 	nfs4_compound_init(&c);
 	nfs4_op_putfh(&c, &dir);
 	nfs4_op_create(&c, &ca);
-	nfs4_call_free(run(cl, &c, "create"));
+	if (print)
+		nfs4_op_getfh(&c);
+	call = run(cl, &c, "create");
+	if (print)
+		print_fh("fh: ", nfs4_call_op(call, 2)->u.getfh.data,
+			 nfs4_call_op(call, 2)->u.getfh.len);
+	nfs4_call_free(call);
 	nfs4_compound_release(&c);
 	return 0;
 }
@@ -549,6 +564,85 @@ static int cmd_mv(struct nfs4_client *cl, const char *from, const char *to)
 	nfs4_op_rename(&c, nfrom, nto);
 	nfs4_call_free(run(cl, &c, "mv"));
 	nfs4_compound_release(&c);
+	return 0;
+}
+
+/* ln OLD NEW: one LINK (SAVEFH of OLD, PUTFH of NEW's directory). */
+static int cmd_ln(struct nfs4_client *cl, const char *from, const char *to)
+{
+	char pto[4096];
+	const char *nto;
+	struct nfs4_fh src, dto;
+	struct nfs4_compound c;
+
+	split_path(to, pto, sizeof(pto), &nto);
+	lookup(cl, from, &src);
+	lookup(cl, pto, &dto);
+	nfs4_compound_init(&c);
+	nfs4_op_putfh(&c, &src);
+	nfs4_op_savefh(&c);
+	nfs4_op_putfh(&c, &dto);
+	nfs4_op_link(&c, nto);
+	nfs4_call_free(run(cl, &c, "ln"));
+	nfs4_compound_release(&c);
+	return 0;
+}
+
+/* lsfh DIR: "NAME HEXHANDLE" per entry, from READDIR's filehandle
+ * attribute. */
+static int cmd_lsfh(struct nfs4_client *cl, const char *path)
+{
+	struct nfs4_fh fh;
+	struct nfs4_bitmap bm;
+	uint8_t verf[NFS4_VERIFIER_SIZE] = { 0 };
+	uint64_t cookie = 0;
+	bool eof = false;
+
+	lookup(cl, path, &fh);
+	nfs4_bitmap_of(&bm, FATTR4_FILEHANDLE, FATTR4_RDATTR_ERROR, -1);
+	while (!eof) {
+		struct nfs4_compound c;
+		struct nfs4_call *call;
+		const struct nfs4_op_res *r;
+
+		nfs4_compound_init(&c);
+		nfs4_op_putfh(&c, &fh);
+		nfs4_op_readdir(&c, cookie, verf, 8192, 32768, &bm);
+		call = run(cl, &c, "lsfh");
+		r = nfs4_call_op(call, 1);
+		if (!r)
+			die("lsfh: %s", "no READDIR result");
+		for (uint32_t i = 0; i < r->u.readdir.count; i++) {
+			const struct nfs4_dirent *e = &r->u.readdir.entries[i];
+
+			printf("%.*s ", (int)e->name.len, (const char *)e->name.data);
+			print_fh("", e->attrs.filehandle.data, e->attrs.filehandle.len);
+			cookie = e->cookie;
+		}
+		memcpy(verf, r->u.readdir.verifier, sizeof(verf));
+		eof = r->u.readdir.eof;
+		if (!eof && r->u.readdir.count == 0)
+			die("lsfh: %s", "server returned no entries and no eof");
+		nfs4_call_free(call);
+		nfs4_compound_release(&c);
+	}
+	return 0;
+}
+
+/* openfh PATH: OPEN (creating PATH if missing, UNCHECKED4) and print the
+ * handle GETFH returns after it, then CLOSE. */
+static int cmd_openfh(struct nfs4_client *cl, const char *path)
+{
+	struct nfs4_setattrs sa;
+	struct nfs4_stateid sid;
+	struct nfs4_fh fh;
+
+	memset(&sa, 0, sizeof(sa));
+	nfs4_bitmap_of(&sa.mask, FATTR4_MODE, -1);
+	sa.mode = 0644;
+	open_file(cl, path, OPEN4_SHARE_ACCESS_READ, &sa, &fh, &sid);
+	print_fh("fh: ", fh.data, fh.len);
+	close_file(cl, &fh, &sid);
 	return 0;
 }
 
@@ -716,7 +810,8 @@ static void usage(void)
 		"          rm PATH | statfh HEXHANDLE | lock PATH | symlink TARGET PATH |\n"
 		"          mkfifo PATH | mksock PATH | mkchr PATH MAJOR MINOR |\n"
 		"          mv OLDPATH NEWPATH | lsz DIR | verifylabel PATH LABEL [LFS PI] |\n"
-		"          chown PATH OWNER GROUP | readlink PATH | parent PATH | null\n",
+		"          chown PATH OWNER GROUP | readlink PATH | parent PATH | null |\n"
+		"          ln OLDPATH NEWPATH | lsfh DIR | openfh PATH | mkfifofh PATH\n",
 		prog);
 	exit(2);
 }
@@ -851,13 +946,21 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "rm") == 0 && argc == 2)
 		rc = cmd_rm(cl, argv[1]);
 	else if (strcmp(cmd, "symlink") == 0 && argc == 3)
-		rc = cmd_create(cl, NF4LNK, argv[1], argv[2], 0, 0);
+		rc = cmd_create(cl, NF4LNK, argv[1], argv[2], 0, 0, false);
 	else if (strcmp(cmd, "mkfifo") == 0 && argc == 2)
-		rc = cmd_create(cl, NF4FIFO, NULL, argv[1], 0, 0);
+		rc = cmd_create(cl, NF4FIFO, NULL, argv[1], 0, 0, false);
 	else if (strcmp(cmd, "mksock") == 0 && argc == 2)
-		rc = cmd_create(cl, NF4SOCK, NULL, argv[1], 0, 0);
+		rc = cmd_create(cl, NF4SOCK, NULL, argv[1], 0, 0, false);
 	else if (strcmp(cmd, "mkchr") == 0 && argc == 4)
-		rc = cmd_create(cl, NF4CHR, NULL, argv[1], num(argv[2]), num(argv[3]));
+		rc = cmd_create(cl, NF4CHR, NULL, argv[1], num(argv[2]), num(argv[3]), false);
+	else if (strcmp(cmd, "mkfifofh") == 0 && argc == 2)
+		rc = cmd_create(cl, NF4FIFO, NULL, argv[1], 0, 0, true);
+	else if (strcmp(cmd, "ln") == 0 && argc == 3)
+		rc = cmd_ln(cl, argv[1], argv[2]);
+	else if (strcmp(cmd, "lsfh") == 0 && argc == 2)
+		rc = cmd_lsfh(cl, argv[1]);
+	else if (strcmp(cmd, "openfh") == 0 && argc == 2)
+		rc = cmd_openfh(cl, argv[1]);
 	else if (strcmp(cmd, "mv") == 0 && argc == 3)
 		rc = cmd_mv(cl, argv[1], argv[2]);
 	else if (strcmp(cmd, "chown") == 0 && argc == 4)

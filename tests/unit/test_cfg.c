@@ -435,6 +435,8 @@ static void test_exports_parse(void **state)
 	assert_int_equal(e->clients[0].kind, CFG_CLIENT_ADDR);
 	assert_true(e->clients[0].nohide);
 	assert_int_equal(e->clients[1].family, AF_INET6);
+	assert_true(e->subtree_check); /* the last of the client's two words */
+	assert_false(cfg->exports[0].subtree_check);
 
 	e = &cfg->exports[3];
 	assert_int_equal(e->nclients, 1);
@@ -489,6 +491,10 @@ static void test_exports_errors(void **state)
 	bad(NULL, "\"/a *\n", "missing closing quote");
 	bad(NULL, "/a\\000b *\n", "escaped NUL");
 	bad(NULL, "/a 1.2.3.4(fsid=1) 1.2.3.5(fsid=2)\n", "conflicting fsid");
+	bad(NULL, "/a 1.2.3.4(subtree_check) \\\n 1.2.3.5(no_subtree_check)\n",
+	    "exports:1: no_subtree_check: conflicts with subtree_check at line 1");
+	bad(NULL, "/a -subtree_check 1.2.3.4 1.2.3.5(no_subtree_check)\n",
+	    "exports:1: no_subtree_check: conflicts");
 	bad(NULL, "/a *\n\n/a/ 1.2.3.4\n",
 	    "exports:3: /a: already exported at exports:1");
 	bad(NULL, "/a *(fsid=5)\n/b *(fsid=5)\n",

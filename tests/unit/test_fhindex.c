@@ -6,8 +6,10 @@
  * export side with FH_INDEX_ALWAYS so it runs with or without privileges:
  * handles of a deep file resolve from the index, without it (search), after
  * a host-side rename; a deleted file's handle is NFS4ERR_STALE, a changed
- * byte NFS4ERR_BADHANDLE, an inode of another type NFS4ERR_STALE.  Works in a
- * temporary directory.
+ * byte NFS4ERR_BADHANDLE, an inode of another type NFS4ERR_STALE; on a
+ * subtree_check export index handles keep their format and already refuse
+ * a file moved or hard-linked out (then removed inside), while one moved
+ * within the export is found again.  Works in a temporary directory.
  */
 #include "config.h"
 
@@ -24,6 +26,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "config/cfg.h"
 #include "server/export.h"
 #include "server/fhindex.h"
 
@@ -267,12 +270,86 @@ static void test_export(void **state)
 	fh_index_free(ix);
 }
 
+/* subtree_check with index handles (export.c): nothing to add, the walk
+ * and the search start at the export root. */
+static void test_subtree_index(void **state)
+{
+	struct fx *f = *state;
+	const char *paths[1] = { f->exp };
+	const uint32_t ids[1] = { 11 };
+	struct cfg_export ce = { .subtree_check = true };
+	const struct cfg_export *cfgs[1] = { &ce };
+	uint8_t key[16] = { 4, 5, 6 };
+	struct fh_index *ix = fh_index_new(FH_INDEX_ALWAYS);
+	struct nfs_fh fh_a, fh_b, fh_c;
+	struct exports *e;
+	struct stat st;
+	char p[512], q[512], err[256];
+	ino_t ino;
+	int dfd;
+
+	assert_non_null(ix);
+	snprintf(p, sizeof(p), "mkdir -p '%s/d' '%s/d2' '%s/out'", f->exp, f->exp, f->dir);
+	assert_int_equal(system(p), 0);
+	snprintf(p, sizeof(p), "%s/d/a", f->exp);
+	put(p, "a");
+	snprintf(p, sizeof(p), "%s/d/b", f->exp);
+	put(p, "b");
+	snprintf(p, sizeof(p), "%s/d/c", f->exp);
+	put(p, "c");
+	assert_int_equal(exports_new(paths, ids, cfgs, 1, key, ix, &e, err, sizeof(err)), 0);
+	assert_true(e->exp[0].by_index);
+	assert_true(e->exp[0].subtree_check);
+	snprintf(p, sizeof(p), "%s/d", f->exp);
+	dfd = open(p, O_PATH | O_DIRECTORY);
+	assert_true(dfd >= 0);
+	assert_int_equal(fh_for_name(e, &e->exp[0], dfd, "a", &fh_a), 0);
+	assert_int_equal(fh_for_name(e, &e->exp[0], dfd, "b", &fh_b), 0);
+	assert_int_equal(fh_for_name(e, &e->exp[0], dfd, "c", &fh_c), 0);
+	close(dfd);
+	assert_int_equal(fh_a.data[1], 3); /* the index format, unchanged */
+	assert_int_equal(fh_a.len, 40);
+
+	/* moved out: stale; back in: found again */
+	snprintf(p, sizeof(p), "%s/d/a", f->exp);
+	snprintf(q, sizeof(q), "%s/out/a", f->dir);
+	assert_int_equal(rename(p, q), 0);
+	assert_int_equal(resolve_ino(e, &fh_a, &ino), NFS4ERR_STALE);
+	assert_int_equal(rename(q, p), 0);
+	fh_index_free(ix);	/* forget "gone": as after the negative entry expired */
+	ix = fh_index_new(FH_INDEX_ALWAYS);
+	assert_non_null(ix);
+	exports_free(e);
+	assert_int_equal(exports_new(paths, ids, cfgs, 1, key, ix, &e, err, sizeof(err)), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(resolve_ino(e, &fh_a, &ino), NFS4_OK);
+	assert_int_equal(ino, st.st_ino);
+
+	/* hard-linked outside, removed inside: stale */
+	snprintf(p, sizeof(p), "%s/d/b", f->exp);
+	snprintf(q, sizeof(q), "%s/out/b", f->dir);
+	assert_int_equal(link(p, q), 0);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(resolve_ino(e, &fh_b, &ino), NFS4ERR_STALE);
+
+	/* renamed into another directory of the export: found again */
+	snprintf(p, sizeof(p), "%s/d/c", f->exp);
+	snprintf(q, sizeof(q), "%s/d2/c", f->exp);
+	assert_int_equal(rename(p, q), 0);
+	assert_int_equal(stat(q, &st), 0);
+	assert_int_equal(resolve_ino(e, &fh_c, &ino), NFS4_OK);
+	assert_int_equal(ino, st.st_ino);
+	exports_free(e);
+	fh_index_free(ix);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test_setup_teardown(test_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_subtree_index, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
