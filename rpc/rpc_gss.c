@@ -86,6 +86,7 @@ struct rpc_gss_ctx {
 	unsigned refs;                  /* under the table lock */
 	bool in_table;                  /* under the table lock */
 	time_t last_used;               /* under the table lock */
+	bool established;               /* under the table lock: complete */
 
 	pthread_mutex_t lock;           /* the GSS context, window and cred */
 	gss_ctx_id_t gctx;
@@ -263,10 +264,13 @@ static struct rpc_gss_ctx *ctx_find(struct rpc_gss *g, const struct xdr_view *h)
 
 /* Make room for one more context; caller holds g->lock.  Expired and
  * abandoned contexts go first, then (table full) the least recently used
- * one.  Contexts to destroy are chained on *dead. */
+ * unfinished one, and only when there is none the least recently used
+ * established one: an INIT needs no credentials, and a token that makes
+ * gss_accept_sec_context() ask for more (15 bytes do) must not be able to
+ * push established contexts out.  Contexts to destroy are chained on *dead. */
 static void sweep_locked(struct rpc_gss *g, struct rpc_gss_ctx **dead)
 {
-	struct rpc_gss_ctx *c, *next, *lru = NULL, *d;
+	struct rpc_gss_ctx *c, *next, *lru = NULL, *lru_open = NULL, *d;
 	time_t now = now_sec();
 	unsigned i;
 
@@ -283,10 +287,15 @@ static void sweep_locked(struct rpc_gss *g, struct rpc_gss_ctx **dead)
 				}
 				continue;
 			}
+			if (!c->established &&
+			    (!lru_open || c->last_used < lru_open->last_used))
+				lru_open = c;
 			if (!lru || c->last_used < lru->last_used)
 				lru = c;
 		}
 	}
+	if (lru_open)
+		lru = lru_open;
 	if (g->count >= g->max_contexts && lru) {
 		d = unlink_locked(g, lru);
 		if (d) {
@@ -297,8 +306,8 @@ static void sweep_locked(struct rpc_gss *g, struct rpc_gss_ctx **dead)
 }
 
 /* Give c a handle and publish it (one reference for the table, one kept
- * by the caller). */
-static void ctx_insert(struct rpc_gss *g, struct rpc_gss_ctx *c)
+ * by the caller); established: its context is complete. */
+static void ctx_insert(struct rpc_gss *g, struct rpc_gss_ctx *c, bool established)
 {
 	struct rpc_gss_ctx *dead = NULL, *next;
 	unsigned i;
@@ -314,6 +323,7 @@ static void ctx_insert(struct rpc_gss *g, struct rpc_gss_ctx *c)
 	c->in_table = true;
 	c->refs = 2;
 	c->last_used = now_sec();
+	c->established = established;
 	g->count++;
 	pthread_mutex_unlock(&g->lock);
 	for (; dead; dead = next) {
@@ -495,7 +505,11 @@ static enum rpc_gss_verdict gss_init(struct rpc_gss *g, const struct rpc_msg_cal
 		if (!fresh)
 			ctx_remove(g, c);
 	} else if (fresh) {
-		ctx_insert(g, c);
+		ctx_insert(g, c, major == GSS_S_COMPLETE);
+	} else if (major == GSS_S_COMPLETE) {
+		pthread_mutex_lock(&g->lock);
+		c->established = true;
+		pthread_mutex_unlock(&g->lock);
 	}
 	ok = GSS_ERROR(major) || major == GSS_S_COMPLETE
 		     ? rpc_msg_put_accepted_verf(o, m->xid,

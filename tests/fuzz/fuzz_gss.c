@@ -217,7 +217,7 @@ static void setup(void)
 	memset(&o, 0, sizeof(o));
 	o.keytab = FUZZ_STORE;
 	o.map = map_principal;
-	o.max_contexts = 4;
+	o.max_contexts = 4; /* small: the eviction of full tables runs often */
 	w.g = rpc_gss_new(&o);
 	if (!w.g)
 		die("rpc_gss_new");
@@ -557,6 +557,17 @@ static void one_call(const uint8_t *rec, size_t len, unsigned flags, struct live
 	case RPC_GSS_REPLIED:
 		if (m.gss.proc == RPC_GSS_PROC_DATA)
 			die("a DATA call was answered by rpc_gss");
+		if (w.trace && m.gss.proc != RPC_GSS_PROC_DESTROY) {
+			struct xdr_in rest;
+			struct xdr_view verf, handle;
+			uint32_t vflavor, astat, gmaj = 0;
+
+			if (get_reply(&rep, &vflavor, &verf, &astat, &rest) &&
+			    xdr_get_opaque(&rest, RPC_AUTH_BODY_MAX, &handle) &&
+			    xdr_get_u32(&rest, &gmaj))
+				fprintf(stderr, "  init reply: handle %u bytes, gss_major 0x%x\n",
+					handle.len, gmaj);
+		}
 		if (m.gss.proc == RPC_GSS_PROC_DESTROY && ours)
 			lv->gone = true;
 		break;
@@ -586,39 +597,55 @@ out:
 	xdr_out_release(&rep);
 }
 
-/* Destroy the live context with a signed DESTROY; the client's side goes. */
-static void retire(struct live *lv)
+/* A call the harness makes on the live context, signed, no arguments. */
+static enum rpc_gss_verdict signed_call(struct live *lv, uint32_t gproc, uint32_t seq,
+					uint32_t *auth_stat)
 {
 	struct xdr_out call, rep;
 	struct rpc_msg_call m;
 	struct rpc_gss_req req;
 	struct rpc_cred cred;
 	struct xdr_in args;
-	uint32_t auth_stat = 0;
-	OM_uint32 minor;
 	enum rpc_gss_verdict v;
 
 	xdr_out_init(&call, REPLY_LIMIT);
 	xdr_out_init(&rep, REPLY_LIMIT);
-	/* seq_num MAXSEQ - 1: above anything a window could hold */
-	if (!put_call_head(&call, lv->xid, 100003, 4, 0, RPC_GSS_PROC_DESTROY, RPC_GSS_MAXSEQ - 1,
-			   RPC_GSS_SVC_NONE, lv->handle, lv->handle_len) ||
+	*auth_stat = 0;
+	if (!put_call_head(&call, lv->xid, 100003, 4, 0, gproc, seq, RPC_GSS_SVC_NONE, lv->handle,
+			   lv->handle_len) ||
 	    !put_signed_verf(&call, lv->cctx))
-		die("building DESTROY");
+		die("building a signed call");
 	if (rpc_msg_decode_call(call.buf, call.len, &m, &args) != RPC_MSG_OK)
-		die("DESTROY does not decode");
-	v = rpc_gss_accept(w.g, &m, call.buf, call.len, &args, &cred, &req, &rep, &auth_stat);
+		die("a signed call does not decode");
+	v = rpc_gss_accept(w.g, &m, call.buf, call.len, &args, &cred, &req, &rep, auth_stat);
 	rpc_gss_req_release(&req);
-	/* a replay of seq_num MAXSEQ - 1 is dropped; the table's LRU
-	 * sweep (max_contexts 4) then removes the context */
-	if (!lv->gone && v != RPC_GSS_REPLIED && !(v == RPC_GSS_DROP && lv->top_used))
-		die("DESTROY of the live context failed");
-	if (lv->gone && v == RPC_GSS_REPLIED)
-		die("DESTROY found a context that should be gone");
-	gss_delete_sec_context(&minor, &lv->cctx, GSS_C_NO_BUFFER);
-	lv->up = false;
 	xdr_out_release(&call);
 	xdr_out_release(&rep);
+	return v;
+}
+
+/* Destroy the live context with a signed DESTROY; the client's side goes. */
+static void retire(struct live *lv)
+{
+	uint32_t auth_stat;
+	OM_uint32 minor;
+	enum rpc_gss_verdict v;
+
+	/* seq_num MAXSEQ - 1: above anything a window could hold */
+	v = signed_call(lv, RPC_GSS_PROC_DESTROY, RPC_GSS_MAXSEQ - 1, &auth_stat);
+	if (lv->gone && v == RPC_GSS_REPLIED)
+		die("DESTROY found a context that should be gone");
+	if (!lv->gone && v != RPC_GSS_REPLIED) {
+		/* only a replay of MAXSEQ - 1 may be dropped; then a call at
+		 * MAXSEQ ends the context (§5.3.3.1) */
+		if (v != RPC_GSS_DROP || !lv->top_used)
+			die("DESTROY of the live context failed");
+		v = signed_call(lv, RPC_GSS_PROC_DATA, RPC_GSS_MAXSEQ, &auth_stat);
+		if (v != RPC_GSS_AUTH_ERROR || auth_stat != RPC_AUTHSTAT_GSS_CTXPROBLEM)
+			die("a call at MAXSEQ did not end the context");
+	}
+	gss_delete_sec_context(&minor, &lv->cctx, GSS_C_NO_BUFFER);
+	lv->up = false;
 }
 
 /* After an input: the next one starts on a fresh base, or a new context. */

@@ -32,6 +32,10 @@ def item(flags, rec):
     return bytes([flags]) + struct.pack(">H", len(rec)) + rec
 
 
+# a GSS token header with the Kerberos v5 OID and token id 0x0000
+KRB5_CONT_TOKEN = b"\x60\x0d\x06\x09\x2a\x86\x48\x86\xf7\x12\x01\x02\x02\x00\x00"
+
+
 def compound(tag=b""):
     # COMPOUND4args: tag, minorversion 1, no operations
     return opaque(tag) + u32(1) + u32(0)
@@ -99,6 +103,14 @@ seeds = {
         item(0, call(INIT, 0, NONE, opaque(b"\x60\x03\x06\x01\x00"), handle=b"",
                      verf_flavor=0, proc=1)),
     ],
+    # found by fuzz_gss: a 15-byte token (Kerberos OID, token id 0) makes
+    # gss_accept_sec_context() ask for more, and each such INIT used to
+    # push the least recently used context out of the table, established
+    # or not (the target's table holds 4); the live one must survive
+    "init-continue-evicts": [
+        item(0, call(INIT, 0, NONE, opaque(KRB5_CONT_TOKEN), handle=b"", verf_flavor=0,
+                     proc=0))
+    ] * 5 + [item(H | S, call(DATA, 1, NONE, compound()))],
     "continue-init": [
         item(H, call(CONT, 0, NONE, opaque(b"\x6f\x10token"), verf_flavor=0, proc=0)),
         item(0, call(CONT, 0, NONE, opaque(b"tok"), handle=b"\1" * 16, verf_flavor=0, proc=0)),
