@@ -69,6 +69,7 @@ void rpc_gss_req_release(struct rpc_gss_req *req)
 #include <gssapi/gssapi_ext.h>
 #include <gssapi/gssapi_krb5.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <sys/random.h>
 #include <time.h>
@@ -91,7 +92,9 @@ struct rpc_gss_ctx {
 	pthread_mutex_t lock;           /* the GSS context, window and cred */
 	gss_ctx_id_t gctx;
 	bool complete;
-	time_t expiry;                  /* monotonic seconds */
+	_Atomic time_t expiry;          /* monotonic seconds; read by the
+					 * sweep under the table lock, written
+					 * under the context lock */
 	struct rpc_gss_window win;      /* sequence numbers seen */
 	struct rpc_cred cred;           /* principal and mapped ids */
 };
@@ -277,8 +280,9 @@ static void sweep_locked(struct rpc_gss *g, struct rpc_gss_ctx **dead)
 	for (i = 0; i < GSS_BUCKETS; i++) {
 		for (c = g->bucket[i]; c; c = next) {
 			next = c->next;
-			/* expiry is written once before the context is
-			 * published; incomplete ones carry a short one */
+			/* incomplete contexts carry a short expiry; a
+			 * CONTINUE_INIT that completes a published one
+			 * rewrites it (atomic, so no torn read here) */
 			if (now >= c->expiry) {
 				d = unlink_locked(g, c);
 				if (d) {
