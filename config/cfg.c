@@ -37,6 +37,8 @@ struct cfg *cfg_new_default(void)
 	cfg->grace_time = CFG_DEFAULT_GRACE;
 	cfg->max_record = CFG_DEFAULT_MAX_RECORD;
 	cfg->max_clients = CFG_DEFAULT_MAX_CLIENTS;
+	cfg->max_conns = CFG_DEFAULT_MAX_CONNS;
+	cfg->max_requests = CFG_DEFAULT_MAX_REQUESTS;
 	cfg->state_dir = strdup(CFG_DEFAULT_STATE_DIR);
 	cfg->control_socket = strdup(CFG_DEFAULT_CONTROL_SOCKET);
 	cfg->exports_path = strdup(CFG_DEFAULT_EXPORTS_PATH);

@@ -37,6 +37,13 @@
  *   grace-time = 10..3600      seconds (90)
  *   max-record = 8K..64M       bytes, suffix K or M allowed (1 MiB + 64 KiB)
  *   max-clients = 1..1048576   client records held at once (1024)
+ *   max-connections = 1..1048576   TCP connections served at once (4096);
+ *                              more are accepted and closed.  At start only
+ *   max-requests = 1..1024     calls a connection may have outstanding (64):
+ *                              with this many taken and unanswered (reply
+ *                              not yet sent), lnfsd stops reading it.  At
+ *                              start only.  Reply memory is at most
+ *                              max-connections x max-requests x max-record.
  *   state-dir = /abs/path      (/var/lib/lnfsd)
  *   exports = path             (/etc/lnfsd/exports); relative to the main
  *                              file's directory
@@ -238,6 +245,10 @@
 #define CFG_DEFAULT_PORT 2049
 #define CFG_DEFAULT_MAX_CLIENTS 1024u	/* STATE_DEFAULT_MAX_CLIENTS */
 #define CFG_MAX_MAX_CLIENTS 1048576u
+#define CFG_DEFAULT_MAX_CONNS 4096u	/* rpc_server.c's default */
+#define CFG_MAX_MAX_CONNS 1048576u
+#define CFG_DEFAULT_MAX_REQUESTS 64u	/* rpc_server.c's default */
+#define CFG_MAX_MAX_REQUESTS 1024u
 
 #define CFG_NAME_MAX 32		/* domain name length */
 #define CFG_XATTR_MAX 255	/* XATTR_NAME_MAX */
@@ -440,6 +451,8 @@ struct cfg {
 	uint32_t grace_time;
 	uint32_t max_record;
 	uint32_t max_clients;	/* client records held at once */
+	uint32_t max_conns;	/* connections served at once */
+	uint32_t max_requests;	/* outstanding calls per connection */
 	char *state_dir;
 	char *control_socket;	/* NULL: none */
 	bool metrics_set;	/* metrics-listen given (not none) */

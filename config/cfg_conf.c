@@ -278,6 +278,22 @@ static int lnfsd_key(struct conf_ctx *c, const char *key, const char *val)
 		cfg->max_clients = v;
 		return 0;
 	}
+	if (!strcmp(key, "max-connections")) {
+		if (!cfg_parse_u32(val, 1, CFG_MAX_MAX_CONNS, &v))
+			return bad_value(c, key, val,
+					 "a number of connections "
+					 "(expected 1..1048576)");
+		cfg->max_conns = v;
+		return 0;
+	}
+	if (!strcmp(key, "max-requests")) {
+		if (!cfg_parse_u32(val, 1, CFG_MAX_MAX_REQUESTS, &v))
+			return bad_value(c, key, val,
+					 "a number of calls per connection "
+					 "(expected 1..1024)");
+		cfg->max_requests = v;
+		return 0;
+	}
 	if (!strcmp(key, "state-dir")) {
 		char path[4096];
 

@@ -101,6 +101,8 @@ void cfg_dump_conf(const struct cfg *cfg, FILE *f)
 	fprintf(f, "grace-time = %u\n", cfg->grace_time);
 	fprintf(f, "max-record = %u\n", cfg->max_record);
 	fprintf(f, "max-clients = %u\n", cfg->max_clients);
+	fprintf(f, "max-connections = %u\n", cfg->max_conns);
+	fprintf(f, "max-requests = %u\n", cfg->max_requests);
 	fprintf(f, "state-dir = %s\n", cfg->state_dir);
 	fprintf(f, "control-socket = %s\n", cfg->control_socket ? cfg->control_socket : "none");
 	if (cfg->metrics_set) {

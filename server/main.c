@@ -461,6 +461,8 @@ int main(int argc, char **argv)
 	ropts.idle_timeout = 360;
 	ropts.max_record = snap->cfg->max_record > LNFS_MAX_RECORD ? snap->cfg->max_record :
 								      LNFS_MAX_RECORD;
+	ropts.max_conns = snap->cfg->max_conns;
+	ropts.max_inflight = snap->cfg->max_requests;
 	srv.rpc = rpc_server_new(&ropts);
 	if (!srv.rpc) {
 		fprintf(stderr, "lnfsd: cannot create the RPC server: %s\n", strerror(errno));
