@@ -152,54 +152,61 @@ static int xattrat_dir(void)
 	return -1;
 }
 
+/* System call nr (getxattrat, setxattrat with a, or removexattrat with a
+ * NULL) on fd's entry of the kept directory: true with its result in *r,
+ * or false when there is no kept directory or the kernel lacks the call
+ * (ENOSYS: never tried again), for the caller's path form. */
+static bool via_xattrat(long nr, int fd, const char *name, struct procfd_xattr_args *a, long *r)
+{
+#if defined(__NR_getxattrat)
+	char n[PROCFD_PATH_MAX];
+	int dir = xattrat_dir();
+
+	if (dir < 0)
+		return false;
+	fd_name(fd, n);
+	*r = a ? syscall(nr, dir, n, 0, name, a, sizeof(*a)) : syscall(nr, dir, n, 0, name);
+	if (*r >= 0 || errno != ENOSYS)
+		return true;
+	atomic_store(&no_xattrat, true);
+#else
+	(void)nr, (void)fd, (void)name, (void)a, (void)r;
+#endif
+	return false;
+}
+
 ssize_t procfd_getxattr(int fd, const char *name, void *val, size_t size)
 {
+	struct procfd_xattr_args a = { .value = (uintptr_t)val, .size = (uint32_t)size };
 	char path[PROCFD_PATH_MAX];
-	int dir = xattrat_dir();
+	long r;
 
 	if (fd < 0) {
 		errno = EBADF;
 		return -1;
 	}
 #if defined(__NR_getxattrat)
-	if (dir >= 0) {
-		struct procfd_xattr_args a = { .value = (uintptr_t)val, .size = (uint32_t)size };
-		long r;
-
-		fd_name(fd, path);
-		r = syscall(__NR_getxattrat, dir, path, 0, name, &a, sizeof(a));
-		if (r >= 0 || errno != ENOSYS)
-			return (ssize_t)r;
-		atomic_store(&no_xattrat, true);
-	}
+	if (via_xattrat(__NR_getxattrat, fd, name, &a, &r))
+		return (ssize_t)r;
 #endif
-	(void)dir;
 	procfd_path(fd, path);
 	return getxattr(path, name, val, size);
 }
 
 int procfd_setxattr(int fd, const char *name, const void *val, size_t size)
 {
+	struct procfd_xattr_args a = { .value = (uintptr_t)val, .size = (uint32_t)size };
 	char path[PROCFD_PATH_MAX];
-	int dir = xattrat_dir();
+	long r;
 
 	if (fd < 0) {
 		errno = EBADF;
 		return -1;
 	}
 #if defined(__NR_setxattrat)
-	if (dir >= 0) {
-		struct procfd_xattr_args a = { .value = (uintptr_t)val, .size = (uint32_t)size };
-		long r;
-
-		fd_name(fd, path);
-		r = syscall(__NR_setxattrat, dir, path, 0, name, &a, sizeof(a));
-		if (r >= 0 || errno != ENOSYS)
-			return (int)r;
-		atomic_store(&no_xattrat, true);
-	}
+	if (via_xattrat(__NR_setxattrat, fd, name, &a, &r))
+		return (int)r;
 #endif
-	(void)dir;
 	procfd_path(fd, path);
 	return setxattr(path, name, val, size, 0);
 }
@@ -207,24 +214,16 @@ int procfd_setxattr(int fd, const char *name, const void *val, size_t size)
 int procfd_removexattr(int fd, const char *name)
 {
 	char path[PROCFD_PATH_MAX];
-	int dir = xattrat_dir();
+	long r;
 
 	if (fd < 0) {
 		errno = EBADF;
 		return -1;
 	}
 #if defined(__NR_removexattrat)
-	if (dir >= 0) {
-		long r;
-
-		fd_name(fd, path);
-		r = syscall(__NR_removexattrat, dir, path, 0, name);
-		if (r >= 0 || errno != ENOSYS)
-			return (int)r;
-		atomic_store(&no_xattrat, true);
-	}
+	if (via_xattrat(__NR_removexattrat, fd, name, NULL, &r))
+		return (int)r;
 #endif
-	(void)dir;
 	procfd_path(fd, path);
 	return removexattr(path, name);
 }

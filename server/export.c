@@ -1066,7 +1066,6 @@ static nfsstat4 subtree_resolve(const struct export *x, const struct nfs_fh *fh,
 nfsstat4 fh_resolve(const struct exports *e, const struct nfs_fh *fh, struct export **exp,
 		    uint32_t *node, int *fd)
 {
-	union host_handle u;
 	uint64_t tag;
 	struct export *x;
 	struct stat st;
@@ -1130,25 +1129,10 @@ nfsstat4 fh_resolve(const struct exports *e, const struct nfs_fh *fh, struct exp
 		 * without CAP_DAC_READ_SEARCH, and says nothing portable */
 		return NFS4ERR_STALE;
 	}
-	u.h.handle_type = (int)get_be32(fh->data + 16);
-	u.h.handle_bytes = fh->len - FH_OBJ_HDR;
-	memcpy(u.h.f_handle, fh->data + FH_OBJ_HDR, u.h.handle_bytes);
-	f = open_by_handle_at(x->mount_fd, &u.h, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (f < 0) {
-		switch (errno) {
-		case ESTALE:
-		case ENOENT:
-			return NFS4ERR_STALE;
-		case ENOMEM:
-		case EMFILE:
-		case ENFILE:
-			return NFS4ERR_DELAY;
-		case EPERM:
-			return NFS4ERR_SERVERFAULT; /* lnfsd lacks CAP_DAC_READ_SEARCH */
-		default:
-			return NFS4ERR_BADHANDLE;
-		}
-	}
+	s = open_host(x, get_be32(fh->data + 16), fh->data + FH_OBJ_HDR, fh->len - FH_OBJ_HDR,
+		      O_PATH | O_NOFOLLOW, &f);
+	if (s != NFS4_OK)
+		return s;
 	if (fstat(f, &st) < 0 || st.st_dev != x->dev) {
 		close(f);
 		return NFS4ERR_STALE;
