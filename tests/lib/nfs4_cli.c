@@ -112,18 +112,19 @@ static int cmp_entry(const void *x, const void *y)
 	return strcmp(((const struct ls_entry *)x)->name, ((const struct ls_entry *)y)->name);
 }
 
-/* lsz DIR: READDIR with sec_label requested; "name lfs pi label" per entry,
- * in directory order (labels as this client's domain sees them). */
-static int cmd_lsz(struct nfs4_client *cl, const char *path)
+/* Every entry of directory path, in directory order, through fn: READDIR
+ * with the attributes in bm, following cookies to eof.  what names the
+ * command in errors. */
+static void readdir_each(struct nfs4_client *cl, const char *path, const struct nfs4_bitmap *bm,
+			 const char *what, void (*fn)(void *arg, const struct nfs4_dirent *e),
+			 void *arg)
 {
 	struct nfs4_fh fh;
-	struct nfs4_bitmap bm;
 	uint8_t verf[NFS4_VERIFIER_SIZE] = { 0 };
 	uint64_t cookie = 0;
 	bool eof = false;
 
 	lookup(cl, path, &fh);
-	nfs4_bitmap_of(&bm, FATTR4_TYPE, FATTR4_SEC_LABEL, -1);
 	while (!eof) {
 		struct nfs4_compound c;
 		struct nfs4_call *call;
@@ -131,24 +132,41 @@ static int cmd_lsz(struct nfs4_client *cl, const char *path)
 
 		nfs4_compound_init(&c);
 		nfs4_op_putfh(&c, &fh);
-		nfs4_op_readdir(&c, cookie, verf, 8192, 32768, &bm);
-		call = run(cl, &c, "lsz");
+		nfs4_op_readdir(&c, cookie, verf, 8192, 32768, bm);
+		call = run(cl, &c, what);
 		r = nfs4_call_op(call, 1);
 		if (!r)
-			die("lsz: no READDIR result");
+			die("%s: no READDIR result", what);
 		for (uint32_t i = 0; i < r->u.readdir.count; i++) {
-			const struct nfs4_dirent *e = &r->u.readdir.entries[i];
-			const struct nfs4_sec_label *l = &e->attrs.sec_label;
-
-			printf("%.*s %u %u %.*s\n", (int)e->name.len, (const char *)e->name.data,
-			       l->lfs, l->pi, (int)l->data.len, (const char *)l->data.data);
-			cookie = e->cookie;
+			fn(arg, &r->u.readdir.entries[i]);
+			cookie = r->u.readdir.entries[i].cookie;
 		}
 		memcpy(verf, r->u.readdir.verifier, sizeof(verf));
 		eof = r->u.readdir.eof;
+		if (!eof && r->u.readdir.count == 0)
+			die("%s: server returned no entries and no eof", what);
 		nfs4_call_free(call);
 		nfs4_compound_release(&c);
 	}
+}
+
+static void print_lsz(void *arg, const struct nfs4_dirent *e)
+{
+	const struct nfs4_sec_label *l = &e->attrs.sec_label;
+
+	(void)arg;
+	printf("%.*s %u %u %.*s\n", (int)e->name.len, (const char *)e->name.data, l->lfs, l->pi,
+	       (int)l->data.len, (const char *)l->data.data);
+}
+
+/* lsz DIR: READDIR with sec_label requested; "name lfs pi label" per entry,
+ * in directory order (labels as this client's domain sees them). */
+static int cmd_lsz(struct nfs4_client *cl, const char *path)
+{
+	struct nfs4_bitmap bm;
+
+	nfs4_bitmap_of(&bm, FATTR4_TYPE, FATTR4_SEC_LABEL, -1);
+	readdir_each(cl, path, &bm, "lsz", print_lsz, NULL);
 	return 0;
 }
 
@@ -190,52 +208,38 @@ static int cmd_verifylabel(struct nfs4_client *cl, const char *path, const char 
 	return rc;
 }
 
+struct ls_list {
+	struct ls_entry *ents;
+	size_t n, cap;
+};
+
+static void collect_ls(void *arg, const struct nfs4_dirent *e)
+{
+	struct ls_list *l = arg;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->ents = realloc(l->ents, l->cap * sizeof(*l->ents));
+		if (!l->ents)
+			die("out of memory");
+	}
+	l->ents[l->n].name = strndup((const char *)e->name.data, e->name.len);
+	l->ents[l->n].a = e->attrs;
+	l->n++;
+}
+
 static int cmd_ls(struct nfs4_client *cl, const char *path)
 {
-	struct nfs4_fh fh;
 	struct nfs4_bitmap bm;
-	uint8_t verf[NFS4_VERIFIER_SIZE] = { 0 };
-	uint64_t cookie = 0;
-	struct ls_entry *ents = NULL;
-	size_t n = 0, cap = 0;
-	bool eof = false;
+	struct ls_list l = { NULL, 0, 0 };
+	struct ls_entry *ents;
+	size_t n;
 
-	lookup(cl, path, &fh);
 	nfs4_bitmap_of(&bm, FATTR4_TYPE, FATTR4_SIZE, FATTR4_FILEID, FATTR4_MODE,
 		       FATTR4_RDATTR_ERROR, -1);
-	while (!eof) {
-		struct nfs4_compound c;
-		struct nfs4_call *call;
-		const struct nfs4_op_res *r;
-
-		nfs4_compound_init(&c);
-		nfs4_op_putfh(&c, &fh);
-		nfs4_op_readdir(&c, cookie, verf, 8192, 32768, &bm);
-		call = run(cl, &c, "ls");
-		r = nfs4_call_op(call, 1);
-		if (!r)
-			die("ls: %s", "no READDIR result");
-		for (uint32_t i = 0; i < r->u.readdir.count; i++) {
-			const struct nfs4_dirent *e = &r->u.readdir.entries[i];
-
-			if (n == cap) {
-				cap = cap ? cap * 2 : 64;
-				ents = realloc(ents, cap * sizeof(*ents));
-				if (!ents)
-					die("out of memory");
-			}
-			ents[n].name = strndup((const char *)e->name.data, e->name.len);
-			ents[n].a = e->attrs;
-			n++;
-			cookie = e->cookie;
-		}
-		memcpy(verf, r->u.readdir.verifier, sizeof(verf));
-		eof = r->u.readdir.eof;
-		if (!eof && r->u.readdir.count == 0)
-			die("ls: %s", "server returned no entries and no eof");
-		nfs4_call_free(call);
-		nfs4_compound_release(&c);
-	}
+	readdir_each(cl, path, &bm, "ls", collect_ls, &l);
+	ents = l.ents;
+	n = l.n;
 	qsort(ents, n, sizeof(*ents), cmp_entry);
 	for (size_t i = 0; i < n; i++) {
 		printf("%s %s %" PRIu64 " %04o %" PRIu64 "\n", ents[i].name,
@@ -590,42 +594,19 @@ static int cmd_ln(struct nfs4_client *cl, const char *from, const char *to)
 
 /* lsfh DIR: "NAME HEXHANDLE" per entry, from READDIR's filehandle
  * attribute. */
+static void print_lsfh(void *arg, const struct nfs4_dirent *e)
+{
+	(void)arg;
+	printf("%.*s ", (int)e->name.len, (const char *)e->name.data);
+	print_fh("", e->attrs.filehandle.data, e->attrs.filehandle.len);
+}
+
 static int cmd_lsfh(struct nfs4_client *cl, const char *path)
 {
-	struct nfs4_fh fh;
 	struct nfs4_bitmap bm;
-	uint8_t verf[NFS4_VERIFIER_SIZE] = { 0 };
-	uint64_t cookie = 0;
-	bool eof = false;
 
-	lookup(cl, path, &fh);
 	nfs4_bitmap_of(&bm, FATTR4_FILEHANDLE, FATTR4_RDATTR_ERROR, -1);
-	while (!eof) {
-		struct nfs4_compound c;
-		struct nfs4_call *call;
-		const struct nfs4_op_res *r;
-
-		nfs4_compound_init(&c);
-		nfs4_op_putfh(&c, &fh);
-		nfs4_op_readdir(&c, cookie, verf, 8192, 32768, &bm);
-		call = run(cl, &c, "lsfh");
-		r = nfs4_call_op(call, 1);
-		if (!r)
-			die("lsfh: %s", "no READDIR result");
-		for (uint32_t i = 0; i < r->u.readdir.count; i++) {
-			const struct nfs4_dirent *e = &r->u.readdir.entries[i];
-
-			printf("%.*s ", (int)e->name.len, (const char *)e->name.data);
-			print_fh("", e->attrs.filehandle.data, e->attrs.filehandle.len);
-			cookie = e->cookie;
-		}
-		memcpy(verf, r->u.readdir.verifier, sizeof(verf));
-		eof = r->u.readdir.eof;
-		if (!eof && r->u.readdir.count == 0)
-			die("lsfh: %s", "server returned no entries and no eof");
-		nfs4_call_free(call);
-		nfs4_compound_release(&c);
-	}
+	readdir_each(cl, path, &bm, "lsfh", print_lsfh, NULL);
 	return 0;
 }
 
