@@ -15,6 +15,8 @@
 #   --iterations N N kills (default 200)
 #   --minutes N    as many kills as fit in N minutes
 set -u
+# free_port only (nothing runs when it is sourced)
+. "$(dirname "$0")/../integ/lib.sh"
 B=$(pwd)
 LNFSD=${LNFSD:-$B/server/lnfsd}
 DRV=$B/tests/crash/lnfs_crash
@@ -60,17 +62,7 @@ CONF
 printf '%s 127.0.0.1(rw,no_root_squash) 127.0.0.2(rw,no_root_squash,domain=fb)\n' \
 	"$W/exp" > "$W/exports"
 
-port=$(python3 -c '
-import socket
-for _ in range(50):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
-    try:
-        t = socket.socket(); t.bind(("127.0.0.2", p)); t.close()
-    except OSError:
-        s.close(); continue
-    s.close(); print(p); break
-') || exit 99
-[ -n "$port" ] || { echo "no free port"; exit 99; }
+port=$(free_port 127.0.0.1 127.0.0.2) || { echo "no free port"; exit 99; }
 
 # shellcheck disable=SC2086
 "$DRV" "$LNFSD" "$W/lnfsd.conf" "$W/exp" "$W/state" "$port" "$W/log" "$iterations" \

@@ -12,6 +12,8 @@
 # pid.  Needs root; run from the build directory (make check does).
 # Env: FAULT_ERRNOS, FAULT_SCENARIOS, FAULT_MAX_N (passed to t_fault).
 set -u
+# free_port only (nothing runs when it is sourced)
+. "$(dirname "$0")/../integ/lib.sh"
 B=$(pwd)
 LNFSD=${LNFSD:-$B/server/lnfsd}
 DRV=$B/tests/fault/t_fault
@@ -57,17 +59,7 @@ CONF
 printf '%s 127.0.0.1(rw,no_root_squash) 127.0.0.2(rw,no_root_squash,domain=fb)\n' \
 	"$W/exp" > "$W/exports"
 
-port=$(python3 -c '
-import socket
-for _ in range(50):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
-    try:
-        t = socket.socket(); t.bind(("127.0.0.2", p)); t.close()
-    except OSError:
-        s.close(); continue
-    s.close(); print(p); break
-') || exit 99
-[ -n "$port" ] || { echo "no free port"; exit 99; }
+port=$(free_port 127.0.0.1 127.0.0.2) || { echo "no free port"; exit 99; }
 
 # An ASan build of lnfsd needs its runtime first in the preload list.
 pre=$SHIM

@@ -6,7 +6,7 @@
 #
 #   . "$(dirname "$0")/lib.sh"
 #   lib_init NAME           # B, LNFSD, CLI, W (temp dir), cleanup trap
-#   port=$(free_port 127.0.0.1)
+#   port=$(free_port 127.0.0.1 [127.0.0.2 ...])
 #   start_lnfsd ADDR ARGS...  # lnfsd -f ARGS >> $W/log, waits for ADDR:$port
 #   ok/ko/expect ...; stop_lnfsd; finish NAME
 #
@@ -78,9 +78,22 @@ expect() {
 	fi
 }
 
-# free_port ADDR: a TCP port the kernel calls free on ADDR.
+# free_port ADDR...: a TCP port the kernel calls free on every ADDR (the
+# first picks it, the others are checked by binding; 50 tries); fails
+# with nothing printed when none is found.
 free_port() {
-	python3 -c 'import socket, sys; s = socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1])' "$1"
+	python3 - "$@" <<'PY'
+import socket, sys
+for _ in range(50):
+    s = socket.socket(); s.bind((sys.argv[1], 0)); p = s.getsockname()[1]
+    try:
+        for a in sys.argv[2:]:
+            t = socket.socket(); t.bind((a, p)); t.close()
+    except OSError:
+        s.close(); continue
+    s.close(); print(p); sys.exit(0)
+sys.exit(1)
+PY
 }
 
 # start_lnfsd ADDR ARGS...: start lnfsd in the foreground with ARGS and wait

@@ -66,18 +66,7 @@ printf '%s 127.0.0.2(rw,no_root_squash,domain=alpha) 127.0.0.3(rw,no_root_squash
 	"$W/exp" > "$W/exports"
 
 # a free port on all three addresses (checked by binding each)
-port=$(python3 -c '
-import socket
-for _ in range(50):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
-    try:
-        for a in ("127.0.0.2", "127.0.0.3"):
-            t = socket.socket(); t.bind((a, p)); t.close()
-    except OSError:
-        s.close(); continue
-    s.close(); print(p); break
-') || exit 99
-[ -n "$port" ] || { echo "no free port"; exit 99; }
+port=$(free_port 127.0.0.1 127.0.0.2 127.0.0.3) || { echo "no free port"; exit 99; }
 
 ${LNFS_WRAPPER:-} "$LNFSD" -f -v -c "$W/lnfsd.conf" -l "127.0.0.1:$port" -l "127.0.0.2:$port" \
 	-l "127.0.0.3:$port" >> "$W/log" 2>&1 &

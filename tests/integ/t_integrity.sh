@@ -58,18 +58,7 @@ CONF
 printf '%s 127.0.0.1(rw,no_root_squash,domain=lg) 127.0.0.2(rw,no_root_squash,domain=df) 127.0.0.3(rw,no_root_squash,domain=dn) 127.0.0.4(rw,no_root_squash,domain=rq)\n' \
 	"$W/exp" > "$W/exports"
 
-port=$(python3 -c '
-import socket
-for _ in range(50):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]
-    try:
-        for a in ("127.0.0.2", "127.0.0.3", "127.0.0.4"):
-            t = socket.socket(); t.bind((a, p)); t.close()
-    except OSError:
-        s.close(); continue
-    s.close(); print(p); break
-') || exit 99
-[ -n "$port" ] || { echo "no free port"; exit 99; }
+port=$(free_port 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4) || { echo "no free port"; exit 99; }
 
 ${LNFS_WRAPPER:-} "$LNFSD" -f -v -c "$W/lnfsd.conf" -l "127.0.0.1:$port" -l "127.0.0.2:$port" \
 	-l "127.0.0.3:$port" -l "127.0.0.4:$port" >> "$W/log" 2>&1 &
