@@ -12,7 +12,7 @@
 # pid.  Needs root; run from the build directory (make check does).
 # Env: FAULT_ERRNOS, FAULT_SCENARIOS, FAULT_MAX_N (passed to t_fault).
 set -u
-# free_port only (nothing runs when it is sourced)
+# lib_cleanup and free_port only (nothing runs when it is sourced)
 . "$(dirname "$0")/../integ/lib.sh"
 B=$(pwd)
 LNFSD=${LNFSD:-$B/server/lnfsd}
@@ -24,20 +24,9 @@ done
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root (file handles, trusted.* labels)"; exit 77; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/lnfs-fault.XXXXXX") || exit 99
 SPID=
-cleanup() {
-	if [ -n "$SPID" ]; then
-		kill -TERM "$SPID" 2>/dev/null
-		i=0
-		while kill -0 "$SPID" 2>/dev/null && [ $i -lt 50 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill -KILL "$SPID" 2>/dev/null
-		wait "$SPID" 2>/dev/null
-	fi
-	rm -rf "$W"
-}
-trap cleanup EXIT
+# lib.sh's lib_cleanup: TERM, KILL after 5 s, then W goes
+_patience=100
+trap lib_cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$W/exp" "$W/state" || exit 99

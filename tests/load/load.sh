@@ -12,6 +12,8 @@
 # usage: load.sh [--quick|--long]   (default --quick: < 30 s on an idle box)
 # Env: LNFSD (server binary), LOAD_TOOL (lnfs_load binary).
 set -u
+# lib_cleanup and free_port only (nothing runs when it is sourced)
+. "$(dirname "$0")/../integ/lib.sh"
 mode=${1:---quick}
 B=$(pwd)
 LNFSD=${LNFSD:-$B/server/lnfsd}
@@ -31,26 +33,15 @@ case $mode in
 esac
 W=$(mktemp -d "${TMPDIR:-/tmp}/lnfs-load.XXXXXX") || exit 99
 SPID=
-cleanup() {
-	if [ -n "$SPID" ]; then
-		kill -TERM "$SPID" 2>/dev/null
-		i=0
-		while kill -0 "$SPID" 2>/dev/null && [ $i -lt 50 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill -KILL "$SPID" 2>/dev/null
-		wait "$SPID" 2>/dev/null
-	fi
-	rm -rf "$W"
-}
-trap cleanup EXIT
+# lib.sh's lib_cleanup: TERM, KILL after 5 s, then W goes
+_patience=100
+trap lib_cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$W/exp" "$W/state" || exit 99
 # control-socket = none: never take the default /run/lnfsd/lnfsd.sock
 printf '[lnfsd]\nstate-dir = %s\nlease-time = 10\ngrace-time = 10\ncontrol-socket = none\n' \
 	"$W/state" > "$W/lnfsd.conf"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])') || exit 99
+port=$(free_port 127.0.0.1) || exit 99
 
 # The client needs ~2 descriptors per connection of the largest phase.
 ulimit -n "$(ulimit -H -n)" 2>/dev/null
