@@ -57,6 +57,24 @@ static char tmpdir_base[64] = "/tmp";
 static const uint8_t test_key[16] = { 1, 2, 3, 4, 5, 6, 7, 8,
 				      9, 10, 11, 12, 13, 14, 15, 16 };
 
+/* text parsed as configuration file name and finished: 0 with *out, or
+ * the error (err filled, *out freed and NULL). */
+static int conf_from_text(const char *text, const char *name, struct cfg **out, char *err,
+			  size_t errlen)
+{
+	struct cfg *cfg = cfg_new_default();
+	int rc = cfg_parse_conf_text(cfg, text, strlen(text), name, err, errlen);
+
+	if (!rc)
+		rc = cfg_finish(cfg, err, errlen);
+	if (rc) {
+		cfg_put(cfg);
+		cfg = NULL;
+	}
+	*out = cfg;
+	return rc;
+}
+
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -65,11 +83,7 @@ static int setup(void **state)
 
 	if (!f)
 		return -1;
-	f->cfg = cfg_new_default();
-	rc = cfg_parse_conf_text(f->cfg, conf_text, strlen(conf_text),
-				 "tag.conf", err, sizeof(err));
-	if (!rc)
-		rc = cfg_finish(f->cfg, err, sizeof(err));
+	rc = conf_from_text(conf_text, "tag.conf", &f->cfg, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "config: %s\n", err);
 		return -1;
@@ -411,44 +425,22 @@ static void test_config(void **state)
 		"label-required = yes\n";
 	struct cfg *cfg;
 	char err[512];
-	int rc;
 
 	(void)state;
-	cfg = cfg_new_default();
-	rc = cfg_parse_conf_text(cfg, bad, strlen(bad), "raw.conf", err,
-				 sizeof(err));
-	if (!rc)
-		rc = cfg_finish(cfg, err, sizeof(err));
-	assert_int_not_equal(rc, 0);
+	assert_int_not_equal(conf_from_text(bad, "raw.conf", &cfg, err, sizeof(err)), 0);
 	assert_non_null(strstr(err, "raw.conf"));
 	assert_non_null(strstr(err, "4"));
 	assert_non_null(strstr(err, "integrity"));
-	cfg_put(cfg);
 
-	cfg = cfg_new_default();
-	rc = cfg_parse_conf_text(cfg, bad2, strlen(bad2), "bad2.conf", err,
-				 sizeof(err));
-	assert_int_not_equal(rc, 0);
+	assert_int_not_equal(conf_from_text(bad2, "bad2.conf", &cfg, err, sizeof(err)), 0);
 	assert_non_null(strstr(err, "integrity"));
-	cfg_put(cfg);
 
 	/* label-required without integrity: file, line 3 and key named */
-	cfg = cfg_new_default();
-	rc = cfg_parse_conf_text(cfg, bad3, strlen(bad3), "req.conf", err,
-				 sizeof(err));
-	if (!rc)
-		rc = cfg_finish(cfg, err, sizeof(err));
-	assert_int_not_equal(rc, 0);
+	assert_int_not_equal(conf_from_text(bad3, "req.conf", &cfg, err, sizeof(err)), 0);
 	assert_non_null(strstr(err, "req.conf:3"));
 	assert_non_null(strstr(err, "label-required"));
-	cfg_put(cfg);
 
-	cfg = cfg_new_default();
-	rc = cfg_parse_conf_text(cfg, good, strlen(good), "good.conf", err,
-				 sizeof(err));
-	if (!rc)
-		rc = cfg_finish(cfg, err, sizeof(err));
-	assert_int_equal(rc, 0);
+	assert_int_equal(conf_from_text(good, "good.conf", &cfg, err, sizeof(err)), 0);
 	assert_true(cfg_find_domain(cfg, "r")->label_required);
 	assert_false(cfg_find_domain(cfg, "default")->label_required);
 	cfg_put(cfg);
