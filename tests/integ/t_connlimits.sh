@@ -4,7 +4,8 @@
 # max-requests (the parser with file:line:key errors, --check-config and the
 # defaults), and max-connections itself: with 3, three connections are
 # served, a fourth is closed without an answer, and once one of the three
-# goes a new one is served again.  The server listens on 127.0.0.1 only and
+# goes a new one is served again; with max-requests = 2, clients that
+# pipeline READs and never read the replies pin little server memory.  The server listens on 127.0.0.1 only and
 # is stopped by pid.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -88,4 +89,28 @@ if not served(300):
 print("3 served, 4th closed, 5th served")
 PY
 kill -0 "$SPID" 2>/dev/null && ok "server alive" || ko "server died: $(tail -n 5 "$W/log")"
+
+# max-requests bounds what clients that never read can pin: 4 sessions
+# pipelining READs of 256 KiB (tests/load/lnfs_load noread) raise the
+# server's RSS by about 12 MB per client with the default 64; with
+# max-requests = 2 the server holds at most two replies per connection.
+TOOL=$B/tests/load/lnfs_load
+if [ -x "$TOOL" ]; then
+	kill -TERM "$SPID"
+	wait "$SPID" 2>/dev/null
+	SPID=
+	printf '[lnfsd]\nstate-dir = %s\ncontrol-socket = none\nmax-requests = 2\n' \
+		"$W/state" > "$W/conf"
+	start_lnfsd 127.0.0.1 -c "$W/conf" -e "$W/exp" -l "127.0.0.1:$port"
+	out=$(LNFS_SERVER=127.0.0.1 LNFS_PORT=$port LNFS_EXPORT=$W/exp LOAD_PID=$SPID \
+		LOAD_LOG=$W/log LOAD_STATE_DIR=$W/state "$TOOL" noread 4 4 2>&1)
+	per=$(printf '%s\n' "$out" | sed -n 's/^metric rss_kb_noread_per_client //p')
+	if [ -n "$per" ] && [ "$per" -lt 4096 ]; then
+		ok "max-requests = 2: non-reading clients pin $per KiB each (under 4 MiB)"
+	else
+		ko "max-requests = 2: per-client RSS [$per] KiB; output: $out"
+	fi
+	kill -0 "$SPID" 2>/dev/null && ok "server alive after the non-reading clients" ||
+		ko "server died: $(tail -n 5 "$W/log")"
+fi
 finish connlimits
